@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# npm run setup — make this checkout ready to build, test and serve. Idempotent: each
+# step is skipped when what it would produce is already there and up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# onnxruntime-node's install step would download CUDA binaries from outside the registries.
+export ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+log() { printf '[setup] %s\n' "$*"; }
+stamp_matches() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+started=$SECONDS
+
+# 1. Debian's Chromium for the browser tests and benchmarks (Playwright's own download cannot work here).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian chromium"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+# 2. npm dependencies exactly as locked.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if ! stamp_matches node_modules/.privet-lock.sha256 "$lock_sum"; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.privet-lock.sha256
+fi
+
+# 3. Project-local Python environment for the trainer and its tests.
+req_sum=$(sha256sum trainer/requirements.txt | cut -d' ' -f1)
+if ! stamp_matches "$VENV/.privet-requirements.sha256" "$req_sum"; then
+  log "creating $VENV (PyTorch and friends: a few minutes on a fresh machine)"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r trainer/requirements.txt
+  echo "$req_sum" > "$VENV/.privet-requirements.sha256"
+fi
+
+# 4. The exported model (a build output, never committed).
+if ! "$VENV/bin/python" -m trainer.check_models --models-dir models >/dev/null 2>&1; then
+  log "exporting the encoder to models/"
+  "$VENV/bin/python" -m trainer.export --models-dir models
+fi
+
+log "ready in $((SECONDS - started)) s"

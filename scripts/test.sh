@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# npm test runs `npm run setup` first, then this: every suite, stopping at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+
+step "types (tsc --strict)"
+npx tsc --noEmit -p tsconfig.json
+
+step "Python lint and types (ruff, mypy)"
+.venv/bin/ruff check trainer tests/trainer
+.venv/bin/mypy
+
+step "build (vite)"
+npx vite build --logLevel warn
+
+step "trainer tests (pytest)"
+.venv/bin/python -m pytest
+
+step "unit, server and browser tests (vitest; browser suites drive Debian Chromium with playwright-core)"
+mkdir -p test-results
+npx vitest run

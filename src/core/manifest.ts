@@ -1,0 +1,114 @@
+/**
+ * The model manifest written by `python -m trainer.export` (trainer/manifest.py).
+ * Server, worker and tests read it through this one parser so a malformed manifest
+ * fails in one place with one message.
+ */
+
+export interface ManifestFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+  dtype: string;
+}
+
+export interface ModelManifest {
+  version: string;
+  created: string;
+  base_model: string;
+  dims: number;
+  max_tokens: number;
+  opset: number;
+  inputs: string[];
+  output: string;
+  files: ManifestFile[];
+  intents: string[];
+  metrics: Record<string, unknown>;
+  dp: { epsilon: number; delta: number; rounds: number };
+}
+
+/** models/manifest.json: which version is current. */
+export interface ManifestPointer {
+  current: string;
+  manifest: string;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+// Versions and file names become URL path segments: keep them to a safe alphabet.
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function fail(what: string): never {
+  throw new Error(`invalid model manifest: ${what}`);
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function string(obj: Record<string, unknown>, key: string): string {
+  const value = obj[key];
+  if (typeof value !== 'string' || value === '') fail(`"${key}" must be a non-empty string`);
+  return value;
+}
+
+function positiveInteger(obj: Record<string, unknown>, key: string): number {
+  const value = obj[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(`"${key}" must be a positive integer`);
+  return value;
+}
+
+function segment(value: string, what: string): string {
+  if (!SAFE_SEGMENT.test(value)) fail(`${what} "${value}" may only use letters, digits, '.', '_' and '-'`);
+  return value;
+}
+
+function parseFile(value: unknown, index: number): ManifestFile {
+  const file = record(value, `files[${index}]`);
+  const sha256 = string(file, 'sha256');
+  if (!SHA256_HEX.test(sha256)) fail(`files[${index}].sha256 must be 64 lowercase hex digits`);
+  const bytes = file.bytes;
+  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) fail(`files[${index}].bytes must be a byte count`);
+  return { name: segment(string(file, 'name'), 'file name'), bytes, sha256, dtype: string(file, 'dtype') };
+}
+
+export function parseManifest(json: unknown): ModelManifest {
+  const obj = record(json, 'manifest');
+  if (!Array.isArray(obj.files) || obj.files.length === 0) fail('"files" must be a non-empty array');
+  const files = obj.files.map(parseFile);
+  const names = new Set(files.map((f) => f.name));
+  if (names.size !== files.length) fail('file names must be unique');
+  const inputs = obj.inputs;
+  if (!Array.isArray(inputs) || !inputs.every((i) => typeof i === 'string')) fail('"inputs" must be a list of names');
+  const dp = record(obj.dp, '"dp"');
+  for (const key of ['epsilon', 'delta', 'rounds']) {
+    if (typeof dp[key] !== 'number' || !(dp[key] as number >= 0)) fail(`dp.${key} must be a non-negative number`);
+  }
+  return {
+    version: segment(string(obj, 'version'), 'version'),
+    created: string(obj, 'created'),
+    base_model: string(obj, 'base_model'),
+    dims: positiveInteger(obj, 'dims'),
+    max_tokens: positiveInteger(obj, 'max_tokens'),
+    opset: positiveInteger(obj, 'opset'),
+    inputs: inputs as string[],
+    output: string(obj, 'output'),
+    files,
+    intents: Array.isArray(obj.intents) ? obj.intents.map(String) : [],
+    metrics: obj.metrics === undefined ? {} : record(obj.metrics, '"metrics"'),
+    dp: dp as ModelManifest['dp'],
+  };
+}
+
+export function parsePointer(json: unknown): ManifestPointer {
+  const obj = record(json, 'pointer');
+  const current = segment(string(obj, 'current'), 'version');
+  const manifest = string(obj, 'manifest');
+  if (manifest !== `${current}/manifest.json`) fail(`pointer.manifest must be "${current}/manifest.json"`);
+  return { current, manifest };
+}
+
+export function manifestFile(manifest: ModelManifest, name: string): ManifestFile {
+  const file = manifest.files.find((f) => f.name === name);
+  if (!file) throw new Error(`model ${manifest.version} has no file "${name}"`);
+  return file;
+}

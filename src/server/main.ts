@@ -1,0 +1,21 @@
+/** `npm run serve`: start the Privet server. Configuration comes from the environment. */
+import { resolve } from 'node:path';
+import { buildApp } from './app.ts';
+import { ModelIntegrityError } from './model-registry.ts';
+
+const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST ?? '127.0.0.1';
+const modelsDir = resolve(process.env.PRIVET_MODELS_DIR ?? 'models');
+const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
+
+try {
+  const { app, registry } = await buildApp({ modelsDir, distDir, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  await app.listen({ port, host });
+  console.log(`Privet demo store: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/  (model ${registry.current.version})`);
+} catch (err) {
+  if (err instanceof ModelIntegrityError) {
+    console.error(`Privet server refused to start: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}

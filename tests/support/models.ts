@@ -1,0 +1,66 @@
+/** Paths and parsed artefacts of the model that `npm run setup` exported. */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseManifest, parsePointer, type ModelManifest } from '../../src/core/manifest.ts';
+import { TextTokenizer } from '../../src/core/tokenize.ts';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const modelsDir = join(repoRoot, 'models');
+export const distDir = join(repoRoot, 'dist');
+
+export interface GoldenCase {
+  text: string;
+  input_ids: number[];
+  embedding: number[];
+}
+
+export interface Golden {
+  base_model: string;
+  max_tokens: number;
+  dims: number;
+  cases: GoldenCase[];
+}
+
+export function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function loadGolden(): Golden {
+  return readJson(join(repoRoot, 'tests/golden/encoder.json')) as Golden;
+}
+
+export function currentManifest(): ModelManifest {
+  const pointer = parsePointer(readJson(join(modelsDir, 'manifest.json')));
+  return parseManifest(readJson(join(modelsDir, pointer.manifest)));
+}
+
+export function versionDir(manifest: ModelManifest = currentManifest()): string {
+  return join(modelsDir, manifest.version);
+}
+
+export function loadTokenizer(manifest: ModelManifest = currentManifest()): TextTokenizer {
+  const dir = versionDir(manifest);
+  return new TextTokenizer(
+    readJson(join(dir, 'tokenizer.json')) as object,
+    readJson(join(dir, 'tokenizer_config.json')) as object,
+    manifest.max_tokens,
+  );
+}
+
+/** Largest absolute per-component difference between two vectors. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(na * nb);
+}

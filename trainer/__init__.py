@@ -1,0 +1,1 @@
+"""Privet trainer: the source of truth for every model the browser runs."""

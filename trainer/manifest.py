@@ -1,0 +1,80 @@
+"""The model manifest: the contract between the trainer, the server and the widget.
+
+Every file a widget downloads is listed with its size and sha256 so that the server can
+refuse to serve a corrupted artefact and the widget can verify bytes before use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+POINTER_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    name: str
+    bytes: int
+    sha256: str
+    dtype: str
+
+
+@dataclass
+class Manifest:
+    version: str
+    created: str
+    base_model: str
+    dims: int
+    max_tokens: int
+    opset: int
+    inputs: list[str]
+    output: str
+    files: list[ManifestFile]
+    intents: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    # The base export has seen no shopper data, so it has spent no privacy budget.
+    dp: dict[str, float] = field(default_factory=lambda: {"epsilon": 0.0, "delta": 0.0, "rounds": 0})
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def describe_file(path: Path, dtype: str) -> ManifestFile:
+    return ManifestFile(name=path.name, bytes=path.stat().st_size, sha256=sha256_of(path), dtype=dtype)
+
+
+def write_pointer(models_dir: Path, version: str) -> Path:
+    """models/manifest.json names the version the server publishes as current."""
+    pointer = models_dir / POINTER_NAME
+    tmp = pointer.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"current": version, "manifest": f"{version}/{POINTER_NAME}"}, indent=2) + "\n")
+    tmp.replace(pointer)
+    return pointer
+
+
+def read_current_manifest(models_dir: Path) -> dict[str, Any]:
+    pointer = json.loads((models_dir / POINTER_NAME).read_text())
+    manifest: dict[str, Any] = json.loads((models_dir / pointer["manifest"]).read_text())
+    return manifest
+
+
+def verify_files(version_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """Names of listed files that are missing or whose bytes do not match the manifest."""
+    bad: list[str] = []
+    for entry in manifest["files"]:
+        path = version_dir / entry["name"]
+        if not path.is_file() or path.stat().st_size != entry["bytes"] or sha256_of(path) != entry["sha256"]:
+            bad.append(entry["name"])
+    return bad
