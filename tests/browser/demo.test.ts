@@ -1,34 +1,23 @@
 /** The placeholder storefront: similar items computed in the browser, no third-party request. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../src/core/catalog.ts';
-import { launchChromium, type Browser } from '../support/chromium.ts';
+import { useServerAndChromium } from '../support/browser-session.ts';
 import { readJson, repoRoot } from '../support/models.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
 import { join } from 'node:path';
 
 const catalog = parseCatalog(readJson(join(repoRoot, 'public/catalog/demo-catalog.json')));
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.app.close();
-});
+const session = useServerAndChromium();
 
 describe('demo storefront', () => {
   it('shows embedding-based similar items for a product, computed in a worker, all from our origin', async () => {
-    const page = await browser.context.newPage();
+    const page = await session.browser.context.newPage();
     const requests: string[] = [];
     const errors: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     const product = catalog.products[0]!;
-    await page.goto(`${server.origin}/?product=${product.id}`);
+    await page.goto(`${session.server.origin}/?product=${product.id}`);
     await page.waitForSelector('body[data-similar-ready]', { timeout: 110_000 });
     expect(await page.getAttribute('body', 'data-similar-ready')).toBe('true');
     expect(page.workers().length).toBe(1);
@@ -40,7 +29,7 @@ describe('demo storefront', () => {
     const sameCategory = ids.filter((id) => catalog.products.find((p) => p.id === id)!.category[0] === product.category[0]);
     expect(sameCategory.length).toBeGreaterThanOrEqual(5);
 
-    expect(requests.filter((url) => new URL(url).origin !== server.origin)).toEqual([]);
+    expect(requests.filter((url) => new URL(url).origin !== session.server.origin)).toEqual([]);
     expect(requests.some((url) => url.includes('/models/') && url.endsWith('encoder.int8.onnx'))).toBe(true);
     expect(errors).toEqual([]);
     await page.screenshot({ path: join(repoRoot, 'test-results/demo-similar.png'), fullPage: true });

@@ -1,31 +1,20 @@
 /** onnxruntime-web in headless Chromium reproduces the PyTorch golden embeddings. */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EncoderProbe } from '../../src/widget/demo/encoder-probe.ts';
-import { launchChromium, type Browser } from '../support/chromium.ts';
+import { useServerAndChromium } from '../support/browser-session.ts';
 import { loadGolden, maxAbsDiff } from '../support/models.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
 
 declare const window: { encoderProbe: EncoderProbe };
 
 const golden = loadGolden();
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.app.close();
-});
+const session = useServerAndChromium();
 
 async function openProbe(): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.context.newPage();
+  const page = await session.browser.context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(`${server.origin}/encoder-probe.html`);
+  await page.goto(`${session.server.origin}/encoder-probe.html`);
   await page.waitForSelector('body[data-probe-ready="true"]');
   return { page, requests };
 }
@@ -71,7 +60,7 @@ describe.each(suites)('onnxruntime-web, $backend execution provider', ({ backend
     const diffs = vectors.map((v, i) => maxAbsDiff(v, cases[i]!.embedding));
     const worst = diffs.indexOf(Math.max(...diffs));
     expect(diffs[worst], `worst: ${JSON.stringify(cases[worst]!.text.slice(0, 40))}`).toBeLessThan(1e-4);
-    expect(requests.every((url) => new URL(url).origin === server.origin)).toBe(true);
+    expect(requests.every((url) => new URL(url).origin === session.server.origin)).toBe(true);
     await page.close();
   });
 });
