@@ -3,20 +3,26 @@
 tests/golden/encoder.json holds, for every string of trainer.golden_strings, the token
 ids of the Python tokenizer and the PyTorch (sentence-transformers) embedding. The
 TypeScript tokenizer, onnxruntime-node and onnxruntime-web are all checked against it.
+tests/golden/item-matrix.json holds the int8 item-matrix codes, scales and scores that
+src/core/item-matrix.ts must reproduce (trainer.item_matrix defines them).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from trainer.base_model import MAX_TOKENS, load_sentence_transformer, locate_base_model
 from trainer.golden_strings import golden_strings
+from trainer.item_matrix import quantize_rows, scores, serialize
 
-DEFAULT_PATH = Path("tests/golden/encoder.json")
+DEFAULT_DIR = Path("tests/golden")
 DECIMALS = 7
 
 
@@ -37,17 +43,41 @@ def reference_vectors(strings: list[str]) -> dict[str, Any]:
     }
 
 
+def item_matrix_vectors(embeddings: list[list[float]]) -> dict[str, Any]:
+    """Real embeddings plus rows that hit rounding ties, zeros and the clamp."""
+    dims = len(embeddings[0])
+    crafted = np.zeros((3, dims), dtype=np.float32)
+    crafted[0, :8] = [127.0, 0.5, -0.5, 1.5, -1.5, 63.5, -126.5, 2.5]  # scale 1: exact ties
+    crafted[2, :3] = [1e-3, -2e-3, 5e-4]  # crafted[1] stays all zero
+    rows = np.concatenate([np.array(embeddings[:24], dtype=np.float32), crafted])
+    codes, scales = quantize_rows(rows)
+    query = rows[3]
+    return {
+        "written_by": "python -m trainer.golden",
+        "dims": dims,
+        "vectors": [[float(x) for x in row] for row in rows],
+        "codes": codes.tolist(),
+        "scales": [float(s) for s in scales],
+        "query_row": 3,
+        "scores": [float(s) for s in scores(query, codes, scales)],
+        "serialized_sha256": hashlib.sha256(serialize(codes, scales)).hexdigest(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_DIR)
     args = parser.parse_args(argv)
     golden = reference_vectors(golden_strings())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    cases = golden.pop("cases")
     # One case per line keeps diffs of the golden file readable.
-    lines = ",\n".join(json.dumps(case, ensure_ascii=False) for case in golden.pop("cases"))
+    lines = ",\n".join(json.dumps(case, ensure_ascii=False) for case in cases)
     header = json.dumps(golden, ensure_ascii=False)[:-1]
-    args.out.write_text(f'{header}, "cases": [\n{lines}\n]}}\n', encoding="utf-8")
-    print(f"wrote {len(golden_strings())} golden cases to {args.out}")
+    (args.out_dir / "encoder.json").write_text(f'{header}, "cases": [\n{lines}\n]}}\n', encoding="utf-8")
+    items = item_matrix_vectors([case["embedding"] for case in cases])
+    (args.out_dir / "item-matrix.json").write_text(json.dumps(items) + "\n", encoding="utf-8")
+    print(f"wrote {len(cases)} encoder cases and {len(items['codes'])} item-matrix rows to {args.out_dir}")
     return 0
 
 
