@@ -13,7 +13,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: resolve(demo, 'index.html'),
-        'encoder-probe': resolve(demo, 'encoder-probe.html'),
+        'engine-probe': resolve(demo, 'engine-probe.html'),
       },
     },
   },

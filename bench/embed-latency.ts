@@ -3,17 +3,16 @@
  * onnxruntime-node (the server's runtime) and onnxruntime-web WASM single-thread in
  * Debian Chromium (the shopper's floor). Writes bench/results/embed-latency.json.
  */
-import * as ort from 'onnxruntime-node';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { SentenceEncoder } from '../src/core/encoder.ts';
-import type { EncoderProbe } from '../src/widget/demo/encoder-probe.ts';
+import { loadNodeEncoder } from '../src/server/node-encoder.ts';
+import type { EngineProbe } from '../src/widget/demo/engine-probe.ts';
 import { launchChromium } from '../tests/support/chromium.ts';
-import { currentManifest, loadGolden, loadTokenizer, repoRoot, versionDir } from '../tests/support/models.ts';
+import { currentManifest, loadGolden, repoRoot, versionDir } from '../tests/support/models.ts';
 import { startServer } from '../tests/support/server.ts';
 
-declare const window: { encoderProbe: EncoderProbe };
+declare const window: { engineProbe: EngineProbe };
 
 const WARMUP = 10;
 const ROUNDS = 3;
@@ -32,8 +31,7 @@ function summarise(durations: number[]) {
 }
 
 async function nodeLatency(dtype: 'int8' | 'fp32', threads: number) {
-  const session = await ort.InferenceSession.create(join(versionDir(manifest), `encoder.${dtype}.onnx`), { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const encoder = new SentenceEncoder({ tokenizer: loadTokenizer(manifest), session, Tensor: ort.Tensor, dims: manifest.dims, outputName: manifest.output });
+  const encoder = await loadNodeEncoder(versionDir(manifest), manifest, dtype, threads);
   for (const q of queries.slice(0, WARMUP)) await encoder.embed([q]);
   const durations: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -51,12 +49,12 @@ async function chromiumLatency(dtype: 'int8' | 'fp32') {
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/encoder-probe.html`);
+    await page.goto(`${server.origin}/engine-probe.html`);
     await page.waitForSelector('body[data-probe-ready="true"]');
-    const info = await page.evaluate((d) => window.encoderProbe.init({ backend: 'wasm', dtype: d }), dtype);
-    await page.evaluate((qs) => window.encoderProbe.time(qs), queries.slice(0, WARMUP));
+    const info = await page.evaluate((d) => window.engineProbe.init({ backend: 'wasm', dtype: d }), dtype);
+    await page.evaluate((qs) => window.engineProbe.time(qs), queries.slice(0, WARMUP));
     const durations: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) durations.push(...(await page.evaluate((qs) => window.encoderProbe.time(qs), queries)));
+    for (let round = 0; round < ROUNDS; round++) durations.push(...(await page.evaluate((qs) => window.engineProbe.time(qs), queries)));
     return { ...summarise(durations), threads: info.threads, load_ms: Math.round(info.loadMs) };
   } finally {
     await browser.close();

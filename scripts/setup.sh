@@ -44,4 +44,7 @@ if ! "$VENV/bin/python" -m trainer.check_models --models-dir models >/dev/null 2
   "$VENV/bin/python" -m trainer.export --models-dir models
 fi
 
+# 5. The demo catalogue embedded with the current model (server-side, onnxruntime-node).
+npm run -s index-catalog -- public/catalog/demo-catalog.json --name demo
+
 log "ready in $((SECONDS - started)) s"

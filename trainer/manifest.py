@@ -34,10 +34,14 @@ class Manifest:
     inputs: list[str]
     output: str
     files: list[ManifestFile]
+    # Which encoder file each browser execution provider loads.
+    backends: dict[str, str]
     intents: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     # The base export has seen no shopper data, so it has spent no privacy budget.
     dp: dict[str, float] = field(default_factory=lambda: {"epsilon": 0.0, "delta": 0.0, "rounds": 0})
+    # Catalogues embedded with this version; the server's catalog indexer fills this in.
+    catalogs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"

@@ -78,7 +78,7 @@ export function itemVector(matrix: ItemMatrix, row: number): Float32Array {
 }
 
 /** score[r] = scale[r] · Σ_d query[d] · code[r, d], for every row. */
-export function scoreAll(query: Float32Array, matrix: ItemMatrix, out = new Float32Array(matrix.rows)): Float32Array {
+export function scoreAll(query: Float32Array, matrix: ItemMatrix, out: Float32Array = new Float32Array(matrix.rows)): Float32Array {
   const { dims, codes, scales, rows } = matrix;
   if (query.length !== dims) throw new Error(`query has ${query.length} dims, expected ${dims}`);
   for (let r = 0; r < rows; r++) {

@@ -4,6 +4,8 @@
  * fails in one place with one message.
  */
 
+export type Backend = 'wasm' | 'webgpu';
+
 export interface ManifestFile {
   name: string;
   bytes: number;
@@ -21,9 +23,25 @@ export interface ModelManifest {
   inputs: string[];
   output: string;
   files: ManifestFile[];
+  /** The encoder file each browser execution provider loads. */
+  backends: Record<Backend, string>;
   intents: string[];
   metrics: Record<string, unknown>;
   dp: { epsilon: number; delta: number; rounds: number };
+  catalogs: ManifestCatalog[];
+}
+
+/**
+ * A catalogue embedded with this model version (src/server/catalog-index.ts): the int8
+ * item matrix and the product ids of its rows, both listed in `files`.
+ */
+export interface ManifestCatalog {
+  name: string;
+  items: string;
+  ids: string;
+  rows: number;
+  /** sha256 of the product ids and texts that were embedded: re-index when it changes. */
+  source_sha256: string;
 }
 
 /** models/manifest.json: which version is current. */
@@ -71,6 +89,27 @@ function parseFile(value: unknown, index: number): ManifestFile {
   return { name: segment(string(file, 'name'), 'file name'), bytes, sha256, dtype: string(file, 'dtype') };
 }
 
+function parseBackends(value: unknown, names: ReadonlySet<string>): Record<Backend, string> {
+  const backends = record(value, '"backends"');
+  const out = {} as Record<Backend, string>;
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    const file = string(backends, backend);
+    if (!names.has(file)) fail(`backends.${backend} names "${file}", which is not in files`);
+    out[backend] = file;
+  }
+  return out;
+}
+
+function parseCatalogEntry(value: unknown, index: number, names: ReadonlySet<string>): ManifestCatalog {
+  const entry = record(value, `catalogs[${index}]`);
+  const items = string(entry, 'items');
+  const ids = string(entry, 'ids');
+  for (const file of [items, ids]) if (!names.has(file)) fail(`catalogs[${index}] names "${file}", which is not in files`);
+  const source = string(entry, 'source_sha256');
+  if (!SHA256_HEX.test(source)) fail(`catalogs[${index}].source_sha256 must be 64 lowercase hex digits`);
+  return { name: segment(string(entry, 'name'), 'catalog name'), items, ids, rows: positiveInteger(entry, 'rows'), source_sha256: source };
+}
+
 export function parseManifest(json: unknown): ModelManifest {
   const obj = record(json, 'manifest');
   if (!Array.isArray(obj.files) || obj.files.length === 0) fail('"files" must be a non-empty array');
@@ -93,9 +132,11 @@ export function parseManifest(json: unknown): ModelManifest {
     inputs: inputs as string[],
     output: string(obj, 'output'),
     files,
+    backends: parseBackends(obj.backends, names),
     intents: Array.isArray(obj.intents) ? obj.intents.map(String) : [],
     metrics: obj.metrics === undefined ? {} : record(obj.metrics, '"metrics"'),
     dp: dp as ModelManifest['dp'],
+    catalogs: Array.isArray(obj.catalogs) ? obj.catalogs.map((c, i) => parseCatalogEntry(c, i, names)) : [],
   };
 }
 
@@ -105,6 +146,12 @@ export function parsePointer(json: unknown): ManifestPointer {
   const manifest = string(obj, 'manifest');
   if (manifest !== `${current}/manifest.json`) fail(`pointer.manifest must be "${current}/manifest.json"`);
   return { current, manifest };
+}
+
+export function manifestCatalog(manifest: ModelManifest, name: string): ManifestCatalog {
+  const catalog = manifest.catalogs.find((c) => c.name === name);
+  if (!catalog) throw new Error(`model ${manifest.version} has no embedded catalog "${name}"`);
+  return catalog;
 }
 
 export function manifestFile(manifest: ModelManifest, name: string): ManifestFile {

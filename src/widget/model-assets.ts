@@ -1,11 +1,19 @@
 /**
- * Fetching model artefacts in the browser: the manifest, then each file checked against
- * the sha256 the manifest lists before any byte of it is used.
+ * Model artefacts in the browser: the manifest from the network, every file checked
+ * against the sha256 the manifest lists before any byte of it is used, and verified
+ * files kept in Cache Storage by versioned URL so the next page load downloads nothing.
  */
 import { manifestFile, parseManifest, type ModelManifest } from '../core/manifest.ts';
 
+export const MODEL_CACHE = 'privet-models';
+
 export class ModelAssetError extends Error {
   override name = 'ModelAssetError';
+}
+
+export interface AssetStats {
+  fromNetwork: number;
+  fromCache: number;
 }
 
 function hex(buffer: ArrayBuffer): string {
@@ -18,25 +26,63 @@ export async function fetchManifest(manifestUrl: string): Promise<ModelManifest>
   return parseManifest(await response.json());
 }
 
-/** URL of a file of `manifest`, relative to the server that published it. */
-export function modelFileUrl(manifestUrl: string, manifest: ModelManifest, name: string): string {
-  return new URL(`/models/${manifest.version}/${name}`, manifestUrl).href;
-}
+export class ModelAssets {
+  readonly stats: AssetStats = { fromNetwork: 0, fromCache: 0 };
 
-export async function fetchVerified(manifestUrl: string, manifest: ModelManifest, name: string): Promise<ArrayBuffer> {
-  const file = manifestFile(manifest, name);
-  const url = modelFileUrl(manifestUrl, manifest, name);
-  const response = await fetch(url);
-  if (!response.ok) throw new ModelAssetError(`${url}: HTTP ${response.status}`);
-  const bytes = await response.arrayBuffer();
-  const digest = hex(await crypto.subtle.digest('SHA-256', bytes));
-  if (bytes.byteLength !== file.bytes || digest !== file.sha256) {
-    throw new ModelAssetError(`${name} of model ${manifest.version} failed verification (sha256 ${digest}, expected ${file.sha256})`);
+  private constructor(
+    readonly manifestUrl: string,
+    readonly manifest: ModelManifest,
+    // Absent where Cache Storage is unavailable (e.g. an opaque origin): fetch every time.
+    readonly cache: Cache | null,
+  ) {}
+
+  static async open(manifestUrl: string, useCache = true): Promise<ModelAssets> {
+    const manifest = await fetchManifest(manifestUrl);
+    const cache = useCache && typeof caches !== 'undefined' ? await caches.open(MODEL_CACHE).catch(() => null) : null;
+    return new ModelAssets(manifestUrl, manifest, cache);
   }
-  return bytes;
-}
 
-export async function fetchVerifiedJson(manifestUrl: string, manifest: ModelManifest, name: string): Promise<object> {
-  const bytes = await fetchVerified(manifestUrl, manifest, name);
-  return JSON.parse(new TextDecoder().decode(bytes)) as object;
+  url(name: string): string {
+    return new URL(`/models/${this.manifest.version}/${name}`, this.manifestUrl).href;
+  }
+
+  async #verified(name: string, bytes: ArrayBuffer): Promise<boolean> {
+    const file = manifestFile(this.manifest, name);
+    return bytes.byteLength === file.bytes && hex(await crypto.subtle.digest('SHA-256', bytes)) === file.sha256;
+  }
+
+  async bytes(name: string): Promise<ArrayBuffer> {
+    const url = this.url(name);
+    const cached = await this.cache?.match(url);
+    if (cached) {
+      const bytes = await cached.arrayBuffer();
+      if (await this.#verified(name, bytes)) {
+        this.stats.fromCache++;
+        return bytes;
+      }
+      await this.cache!.delete(url); // corrupted or tampered with: fetch afresh
+    }
+    const response = await fetch(url);
+    if (!response.ok) throw new ModelAssetError(`${url}: HTTP ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    if (!(await this.#verified(name, bytes))) {
+      throw new ModelAssetError(`${name} of model ${this.manifest.version} failed sha256 verification`);
+    }
+    this.stats.fromNetwork++;
+    await this.cache?.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } })).catch(() => undefined);
+    return bytes;
+  }
+
+  async json<T>(name: string): Promise<T> {
+    return JSON.parse(new TextDecoder().decode(await this.bytes(name))) as T;
+  }
+
+  /** Deletes cached files of every other model version; returns how many went. */
+  async evictOtherVersions(): Promise<number> {
+    if (!this.cache) return 0;
+    const keep = new URL(`/models/${this.manifest.version}/`, this.manifestUrl).href;
+    const stale = (await this.cache.keys()).filter((request) => !request.url.startsWith(keep));
+    await Promise.all(stale.map((request) => this.cache!.delete(request)));
+    return stale.length;
+  }
 }

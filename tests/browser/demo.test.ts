@@ -32,6 +32,13 @@ describe('demo storefront', () => {
     expect(requests.filter((url) => new URL(url).origin !== session.server.origin)).toEqual([]);
     expect(requests.some((url) => url.includes('/models/') && url.endsWith('encoder.int8.onnx'))).toBe(true);
     expect(errors).toEqual([]);
+    // Search: the query is embedded in the browser and ranked over the catalogue.
+    await page.fill('#search-input', 'gift for a chemistry teacher');
+    await page.waitForSelector('#search-results[data-query="gift for a chemistry teacher"]');
+    const found = await page.$$eval('#search-list li', (items) => items.map((li) => (li as HTMLElement).dataset.productId!));
+    expect(found).toHaveLength(8);
+    expect(found.some((id) => catalog.products.find((p) => p.id === id)!.category[0] === 'Science & Lab')).toBe(true);
+    expect(requests.filter((url) => new URL(url).origin !== session.server.origin)).toEqual([]);
     await page.screenshot({ path: join(repoRoot, 'test-results/demo-similar.png'), fullPage: true });
     await page.close();
   });

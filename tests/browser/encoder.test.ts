@@ -1,11 +1,11 @@
 /** onnxruntime-web in headless Chromium reproduces the PyTorch golden embeddings. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { EncoderProbe } from '../../src/widget/demo/encoder-probe.ts';
+import type { EngineProbe } from '../../src/widget/demo/engine-probe.ts';
 import { useServerAndChromium } from '../support/browser-session.ts';
 import { loadGolden, maxAbsDiff } from '../support/models.ts';
 
-declare const window: { encoderProbe: EncoderProbe };
+declare const window: { engineProbe: EngineProbe };
 
 const golden = loadGolden();
 const session = useServerAndChromium();
@@ -14,7 +14,7 @@ async function openProbe(): Promise<{ page: Page; requests: string[] }> {
   const page = await session.browser.context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(`${session.server.origin}/encoder-probe.html`);
+  await page.goto(`${session.server.origin}/engine-probe.html`);
   await page.waitForSelector('body[data-probe-ready="true"]');
   return { page, requests };
 }
@@ -51,12 +51,12 @@ describe.each(suites)('onnxruntime-web, $backend execution provider', ({ backend
       const adapter = await page.evaluate(async () => Boolean(await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
       expect(adapter, 'Chromium needs --enable-unsafe-webgpu for a software adapter').toBe(true);
     }
-    const info = await page.evaluate((b) => window.encoderProbe.init({ backend: b, dtype: 'fp32' }), backend);
+    const info = await page.evaluate((b) => window.engineProbe.init({ backend: b, dtype: 'fp32' }), backend);
     expect(info).toMatchObject({ backend, dtype: 'fp32', dims: golden.dims, threads: backend === 'wasm' ? 1 : 0 });
     // One call per text on WebGPU: a shared batch would pad every text to the longest.
     const groups = backend === 'webgpu' ? cases.map((c) => [c.text]) : [cases.map((c) => c.text)];
     const vectors: number[][] = [];
-    for (const texts of groups) vectors.push(...(await page.evaluate((t) => window.encoderProbe.embed(t), texts)));
+    for (const texts of groups) vectors.push(...(await page.evaluate((t) => window.engineProbe.embed(t), texts)));
     const diffs = vectors.map((v, i) => maxAbsDiff(v, cases[i]!.embedding));
     const worst = diffs.indexOf(Math.max(...diffs));
     expect(diffs[worst], `worst: ${JSON.stringify(cases[worst]!.text.slice(0, 40))}`).toBeLessThan(1e-4);

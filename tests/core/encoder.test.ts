@@ -1,17 +1,14 @@
 /** The shared encoder code on onnxruntime-node reproduces the PyTorch golden vectors. */
-import * as ort from 'onnxruntime-node';
-import { join } from 'node:path';
+import type * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchSizeFor, SentenceEncoder } from '../../src/core/encoder.ts';
-import { cosine, currentManifest, loadGolden, loadTokenizer, maxAbsDiff, versionDir } from '../support/models.ts';
+import type { SentenceEncoder } from '../../src/core/encoder.ts';
+import { loadNodeEncoder } from '../../src/server/node-encoder.ts';
+import { cosine, currentManifest, loadGolden, maxAbsDiff, versionDir } from '../support/models.ts';
 
 const golden = loadGolden();
 const manifest = currentManifest();
 
-async function encoderFor(dtype: 'fp32' | 'int8'): Promise<SentenceEncoder<ort.Tensor>> {
-  const session = await ort.InferenceSession.create(join(versionDir(manifest), `encoder.${dtype}.onnx`));
-  return new SentenceEncoder({ tokenizer: loadTokenizer(manifest), session, Tensor: ort.Tensor, dims: manifest.dims, outputName: manifest.output, batchSize: batchSizeFor(dtype) });
-}
+const encoderFor = (dtype: 'fp32' | 'int8') => loadNodeEncoder(versionDir(manifest), manifest, dtype);
 
 describe('SentenceEncoder on onnxruntime-node', () => {
   let fp32: SentenceEncoder<ort.Tensor>;

@@ -11,6 +11,7 @@ const valid = {
   inputs: ['input_ids', 'attention_mask'],
   output: 'embedding',
   files: [{ name: 'encoder.int8.onnx', bytes: 10, sha256: 'a'.repeat(64), dtype: 'int8' }],
+  backends: { wasm: 'encoder.int8.onnx', webgpu: 'encoder.int8.onnx' },
   intents: [],
   metrics: {},
   dp: { epsilon: 0, delta: 0, rounds: 0 },
@@ -32,6 +33,8 @@ describe('parseManifest', () => {
     ['fractional dims', { ...valid, dims: 38.4 }, /dims/],
     ['negative epsilon', { ...valid, dp: { epsilon: -1, delta: 0, rounds: 0 } }, /epsilon/],
     ['not an object', 'manifest', /object/],
+    ['a backend file that is not listed', { ...valid, backends: { wasm: 'encoder.int8.onnx', webgpu: 'x.onnx' } }, /backends.webgpu/],
+    ['a catalog whose items are not listed', { ...valid, catalogs: [{ name: 'demo', items: 'items.int8', ids: 'ids.json', rows: 3, source_sha256: 'b'.repeat(64) }] }, /not in files/],
   ])('rejects %s', (_, input, message) => {
     expect(() => parseManifest(input)).toThrow(message);
   });

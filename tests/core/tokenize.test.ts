@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TextTokenizer } from '../../src/core/tokenize.ts';
-import { currentManifest, loadGolden, loadTokenizer, readJson, versionDir } from '../support/models.ts';
+import { loadTokenizer } from '../../src/server/node-encoder.ts';
+import { currentManifest, loadGolden, readJson, versionDir } from '../support/models.ts';
 import { join } from 'node:path';
 
 const golden = loadGolden();
-const tokenizer = loadTokenizer();
+const tokenizer = loadTokenizer(versionDir(), currentManifest());
 
 describe('TextTokenizer', () => {
   it('gives exactly the Python token ids on every golden string', () => {

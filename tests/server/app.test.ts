@@ -34,6 +34,7 @@ function tinyModels(content = 'onnx bytes'): { dir: string; file: string } {
   const manifest = {
     version, created: '2026-11-26T00:00:00+00:00', base_model: 'test', dims: 4, max_tokens: 8, opset: 17,
     inputs: ['input_ids', 'attention_mask'], output: 'embedding', intents: [], metrics: {},
+    backends: { wasm: 'encoder.int8.onnx', webgpu: 'encoder.int8.onnx' },
     dp: { epsilon: 0, delta: 0, rounds: 0 },
     files: [{ name: 'encoder.int8.onnx', bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex'), dtype: 'int8' }],
   };

@@ -7,11 +7,11 @@ import { startServer, type RunningServer } from './server.ts';
  * Registers hooks that start the real server and a fresh Chromium for one test file;
  * the returned object is filled in before the first test runs.
  */
-export function useServerAndChromium(): { server: RunningServer; browser: Browser } {
+export function useServerAndChromium(options: { webgpu?: boolean } = {}): { server: RunningServer; browser: Browser } {
   const session = {} as { server: RunningServer; browser: Browser };
   beforeAll(async () => {
     session.server = await startServer();
-    session.browser = await launchChromium();
+    session.browser = await launchChromium(options);
   });
   afterAll(async () => {
     await session.browser?.close();

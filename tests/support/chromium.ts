@@ -6,7 +6,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.PRIVET_CHROMIUM ?? '/usr/bin/chromium';
 
-const ARGS = [
+const BASE_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -14,9 +14,9 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // A software (SwiftShader) WebGPU adapter: right answers, not representative speed.
-  '--enable-unsafe-webgpu',
 ];
+// A software (SwiftShader) WebGPU adapter: right answers, not representative speed.
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
 
 export interface Browser {
   context: BrowserContext;
@@ -24,9 +24,10 @@ export interface Browser {
 }
 
 /** A fresh profile every time: no cache or storage leaks between runs. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium({ webgpu = true } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'privet-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const args = webgpu ? [...BASE_ARGS, ...WEBGPU_ARGS] : BASE_ARGS;
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args });
   return {
     context,
     async close() {

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseManifest, parsePointer, type ModelManifest } from '../../src/core/manifest.ts';
-import { TextTokenizer } from '../../src/core/tokenize.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const modelsDir = join(repoRoot, 'models');
@@ -36,15 +35,6 @@ export function currentManifest(): ModelManifest {
 
 export function versionDir(manifest: ModelManifest = currentManifest()): string {
   return join(modelsDir, manifest.version);
-}
-
-export function loadTokenizer(manifest: ModelManifest = currentManifest()): TextTokenizer {
-  const dir = versionDir(manifest);
-  return new TextTokenizer(
-    readJson(join(dir, 'tokenizer.json')) as object,
-    readJson(join(dir, 'tokenizer_config.json')) as object,
-    manifest.max_tokens,
-  );
 }
 
 /** Largest absolute per-component difference between two vectors. */

@@ -1,18 +1,20 @@
 /**
- * Placeholder storefront: one product of the demo catalog and its "similar items",
- * ranked by embeddings that the encoder worker computes in this browser.
+ * Placeholder storefront: one product of the demo catalog, its "similar items" and a
+ * search box. The inference worker embeds the product's text (or the query) in this
+ * browser with the real model and ranks the whole catalogue's item matrix exactly.
  */
 import { parseCatalog, productText, type Product } from '../../core/catalog.ts';
-import { topKByDot } from '../../core/similarity.ts';
-import { startEncoderWorker } from '../encoder-client.ts';
+import { startInferenceWorker } from '../inference-client.ts';
 
 const SIMILAR_COUNT = 8;
-// Small batches keep the list refreshing while the catalogue is embedded.
-const BATCH = 16;
+const SEARCH_DEBOUNCE_MS = 150;
 
 const productSection = document.querySelector<HTMLElement>('#product')!;
 const statusLine = document.querySelector<HTMLElement>('#similar-status')!;
-const list = document.querySelector<HTMLOListElement>('#similar-list')!;
+const similarList = document.querySelector<HTMLOListElement>('#similar-list')!;
+const searchInput = document.querySelector<HTMLInputElement>('#search-input')!;
+const searchSection = document.querySelector<HTMLElement>('#search-results')!;
+const searchList = document.querySelector<HTMLOListElement>('#search-list')!;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
   const node = Object.assign(document.createElement(tag), props);
@@ -38,114 +40,85 @@ function renderProduct(product: Product): void {
   document.title = `${product.title} · Privet demo store`;
 }
 
-function renderSimilar(products: Product[], scores: number[]): void {
+function renderCards(list: HTMLOListElement, items: { product: Product; score: number }[]): void {
   list.replaceChildren(
-    ...products.map((p, i) => {
+    ...items.map(({ product, score }) => {
       const item = element(
         'li',
         {},
         element(
           'a',
-          { href: `?product=${encodeURIComponent(p.id)}` },
-          element('img', { src: `/${p.image}`, alt: '', loading: 'lazy' }),
-          element('p', { className: 'title' }, p.title),
-          element('p', { className: 'price' }, money.format(p.price)),
-          element('p', { className: 'score' }, `similarity ${scores[i]!.toFixed(3)}`),
+          { href: `?product=${encodeURIComponent(product.id)}` },
+          element('img', { src: `/${product.image}`, alt: '', loading: 'lazy' }),
+          element('p', { className: 'title' }, product.title),
+          element('p', { className: 'price' }, money.format(product.price)),
+          element('p', { className: 'score' }, `similarity ${score.toFixed(3)}`),
         ),
       );
-      item.dataset.productId = p.id;
+      item.dataset.productId = product.id;
       return item;
     }),
   );
-}
-
-/**
- * Catalogue embeddings computed in this page, filled in as the worker returns them. The
- * list is re-ranked after every batch, so a shopper sees neighbours within a second or
- * two and the final answer once the whole catalogue is in.
- */
-class CatalogIndex {
-  readonly matrix: Float32Array;
-  readonly #pending = new Set<number>();
-
-  constructor(readonly products: Product[], readonly dims: number) {
-    this.matrix = new Float32Array(products.length * dims);
-    products.forEach((_, i) => this.#pending.add(i));
-  }
-
-  get done(): number {
-    return this.products.length - this.#pending.size;
-  }
-
-  isEmbedded(index: number): boolean {
-    return !this.#pending.has(index);
-  }
-
-  set(index: number, vector: Float32Array): void {
-    this.matrix.set(vector, index * this.dims);
-    this.#pending.delete(index);
-  }
-
-  /** Next rows to embed, `first` ahead of the rest when it is still missing. */
-  nextBatch(size: number, first: number): number[] {
-    const batch = this.#pending.has(first) ? [first] : [];
-    for (const index of this.#pending) {
-      if (batch.length >= size) break;
-      if (index !== first) batch.push(index);
-    }
-    return batch;
-  }
-
-  similarTo(index: number, k: number) {
-    const skip = new Set(this.#pending).add(index);
-    return topKByDot(this.matrix.subarray(index * this.dims, (index + 1) * this.dims), this.matrix, this.dims, k, skip);
-  }
 }
 
 async function main(): Promise<void> {
   const response = await fetch('/catalog/demo-catalog.json');
   if (!response.ok) throw new Error(`catalog: HTTP ${response.status}`);
   const { products } = parseCatalog(await response.json());
-  const selectedIndex = () => Math.max(0, products.findIndex((p) => p.id === new URLSearchParams(location.search).get('product')));
-  let selected = selectedIndex();
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const selected = () => byId.get(new URLSearchParams(location.search).get('product') ?? '') ?? products[0]!;
+  const withProducts = (items: { id: string; score: number }[]) =>
+    items.flatMap(({ id, score }) => (byId.has(id) ? [{ product: byId.get(id)!, score }] : []));
 
-  const encoder = startEncoderWorker();
-  const info = await encoder.init({ manifestUrl: new URL('/v1/manifest', location.href).href, backend: 'wasm', dtype: 'int8' });
-  const index = new CatalogIndex(products, info.dims);
-  const texts = products.map(productText);
+  renderProduct(selected());
+  const engine = startInferenceWorker();
+  const info = await engine.init({ manifestUrl: new URL('/v1/manifest', location.href).href, backend: 'auto', catalog: 'demo' });
 
-  const show = () => {
-    renderProduct(products[selected]!);
-    if (!index.isEmbedded(selected)) return;
-    const neighbours = index.similarTo(selected, SIMILAR_COUNT);
-    renderSimilar(neighbours.map((n) => products[n.index]!), neighbours.map((n) => n.score));
+  const showSimilar = async () => {
+    const product = selected();
+    renderProduct(product);
+    const { items, ms } = await engine.rank({ text: productText(product), k: SIMILAR_COUNT, excludeIds: [product.id] });
+    renderCards(similarList, withProducts(items));
+    statusLine.textContent =
+      `Computed in your browser by ${info.version} (${info.dtype}, ${info.backend}) in ${ms.toFixed(0)} ms ` +
+      `over all ${info.catalog?.rows} products.`;
   };
-  // Moving between products re-ranks the embeddings already in this page: no reload.
-  list.addEventListener('click', (event) => {
+
+  // Following a card re-ranks in place: the model stays loaded, nothing reloads.
+  const follow = (event: MouseEvent) => {
     const link = (event.target as Element).closest('a');
     if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
     history.pushState(null, '', link.href);
-    selected = selectedIndex();
-    show();
     window.scrollTo({ top: 0 });
-  });
-  window.addEventListener('popstate', () => {
-    selected = selectedIndex();
-    show();
+    void showSimilar();
+  };
+  similarList.addEventListener('click', follow);
+  searchList.addEventListener('click', follow);
+  window.addEventListener('popstate', () => void showSimilar());
+
+  // As-you-type search; an answer to an outdated query is dropped.
+  let latest = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  document.querySelector('#search-form')!.addEventListener('submit', (event) => event.preventDefault());
+  searchInput.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const query = searchInput.value.trim();
+      const ticket = ++latest;
+      if (query === '') {
+        searchSection.hidden = true;
+        return;
+      }
+      const { items } = await engine.rank({ text: query, k: SIMILAR_COUNT });
+      if (ticket !== latest) return;
+      renderCards(searchList, withProducts(items));
+      searchSection.hidden = false;
+      searchSection.dataset.query = query;
+    }, SEARCH_DEBOUNCE_MS);
   });
 
-  renderProduct(products[selected]!);
-  const started = performance.now();
-  while (index.done < products.length) {
-    statusLine.textContent = `Embedding the catalogue in your browser: ${index.done} of ${products.length} products…`;
-    const batch = index.nextBatch(BATCH, selected);
-    const vectors = await encoder.embed(batch.map((i) => texts[i]!));
-    batch.forEach((row, i) => index.set(row, vectors[i]!));
-    show();
-  }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  statusLine.textContent = `Computed in your browser by ${info.version} (${info.dtype}, ${info.backend}, ${info.threads} thread) in ${seconds} s.`;
+  await showSimilar();
   document.body.dataset.similarReady = 'true';
 }
 

@@ -1,25 +1,27 @@
 /** Developer page handle used by tests/browser and bench/: the real worker, no shortcuts. */
-import { startEncoderWorker, type EncoderInfo, type EncoderInit } from '../encoder-client.ts';
+import { startInferenceWorker, type EngineInfo, type EngineInit, type RankRequest } from '../inference-client.ts';
 
-export interface EncoderProbe {
-  init(options: Omit<EncoderInit, 'manifestUrl'>): Promise<EncoderInfo>;
+export interface EngineProbe {
+  init(options: Omit<EngineInit, 'manifestUrl'>): Promise<EngineInfo>;
   /** Embeddings as plain arrays so they cross into Playwright unchanged. */
   embed(texts: string[]): Promise<number[][]>;
+  rank(request: RankRequest): Promise<{ items: { id: string; score: number }[]; ms: number }>;
   /** Wall-clock milliseconds of each single-text embed call, measured on this page. */
   time(texts: string[]): Promise<number[]>;
 }
 
 declare global {
   interface Window {
-    encoderProbe: EncoderProbe;
+    engineProbe: EngineProbe;
   }
 }
 
-const worker = startEncoderWorker();
+const worker = startInferenceWorker();
 
-window.encoderProbe = {
+window.engineProbe = {
   init: (options) => worker.init({ ...options, manifestUrl: new URL('/v1/manifest', location.href).href }),
   embed: async (texts) => (await worker.embed(texts)).map((v) => Array.from(v)),
+  rank: (request) => worker.rank(request),
   async time(texts) {
     const durations: number[] = [];
     for (const text of texts) {

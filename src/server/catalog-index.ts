@@ -1,0 +1,76 @@
+/**
+ * Catalogue → item matrix for one model version. The server embeds every product with
+ * the same encoder the browser runs (fp32, exact), quantises the rows (src/core/item-matrix)
+ * and lists the result in that version's manifest, so widgets download one verified file
+ * instead of embedding the catalogue themselves.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { productText, type Catalog } from '../core/catalog.ts';
+import { quantizeRows, serializeItemMatrix } from '../core/item-matrix.ts';
+import { parseManifest, parsePointer, type ManifestCatalog, type ManifestFile, type ModelManifest } from '../core/manifest.ts';
+import { loadNodeEncoder } from './node-encoder.ts';
+
+export interface IndexResult {
+  manifest: ModelManifest;
+  catalog: ManifestCatalog;
+  /** False when the manifest already held this exact catalogue and nothing was written. */
+  written: boolean;
+}
+
+/** Identifies what was embedded: product ids and the exact texts, in order. */
+export function catalogSourceDigest(catalog: Catalog): string {
+  const hash = createHash('sha256');
+  for (const product of catalog.products) hash.update(JSON.stringify([product.id, productText(product)])).update('\n');
+  return hash.digest('hex');
+}
+
+function describeBytes(name: string, bytes: Uint8Array, dtype: string): ManifestFile {
+  return { name, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), dtype };
+}
+
+function writeAtomically(path: string, data: string | Uint8Array): void {
+  writeFileSync(`${path}.tmp`, data);
+  renameSync(`${path}.tmp`, path);
+}
+
+export function currentVersion(modelsDir: string): { manifest: ModelManifest; versionDir: string } {
+  const pointer = parsePointer(JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')));
+  const manifest = parseManifest(JSON.parse(readFileSync(join(modelsDir, pointer.manifest), 'utf8')));
+  return { manifest, versionDir: join(modelsDir, manifest.version) };
+}
+
+export async function indexCatalog(modelsDir: string, name: string, catalog: Catalog): Promise<IndexResult> {
+  const { manifest, versionDir } = currentVersion(modelsDir);
+  const source = catalogSourceDigest(catalog);
+  const existing = manifest.catalogs.find((c) => c.name === name);
+  if (existing?.source_sha256 === source) return { manifest, catalog: existing, written: false };
+
+  const encoder = await loadNodeEncoder(versionDir, manifest, 'fp32');
+  const vectors = await encoder.embed(catalog.products.map(productText));
+  const flat = new Float32Array(vectors.length * manifest.dims);
+  vectors.forEach((v, i) => flat.set(v, i * manifest.dims));
+  const items = serializeItemMatrix(quantizeRows(flat, manifest.dims));
+  const ids = new TextEncoder().encode(JSON.stringify(catalog.products.map((p) => p.id)));
+
+  // The source digest is in the file names, so each name always means the same bytes.
+  const stem = `items.${name}.${source.slice(0, 12)}`;
+  const entry: ManifestCatalog = { name, items: `${stem}.int8`, ids: `${stem}.ids.json`, rows: catalog.products.length, source_sha256: source };
+  writeAtomically(join(versionDir, entry.items), items);
+  writeAtomically(join(versionDir, entry.ids), ids);
+
+  const stale = existing ? [existing.items, existing.ids] : [];
+  const updated: ModelManifest = {
+    ...manifest,
+    files: [
+      ...manifest.files.filter((f) => !stale.includes(f.name)),
+      describeBytes(entry.items, items, 'int8-rows'),
+      describeBytes(entry.ids, ids, 'json'),
+    ],
+    catalogs: [...manifest.catalogs.filter((c) => c.name !== name), entry],
+  };
+  writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify(updated, null, 2) + '\n');
+  for (const file of stale) rmSync(join(versionDir, file), { force: true });
+  return { manifest: updated, catalog: entry, written: true };
+}

@@ -1,0 +1,60 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCatalog, type Catalog } from '../../src/core/catalog.ts';
+import { itemVector, parseItemMatrix, scoreAll } from '../../src/core/item-matrix.ts';
+import { manifestCatalog } from '../../src/core/manifest.ts';
+import { topK } from '../../src/core/similarity.ts';
+import { indexCatalog } from '../../src/server/catalog-index.ts';
+import { loadModelRegistry } from '../../src/server/model-registry.ts';
+import { currentManifest, readJson, repoRoot, versionDir } from '../support/models.ts';
+
+const demo = parseCatalog(readJson(join(repoRoot, 'public/catalog/demo-catalog.json')));
+const small: Catalog = { ...demo, products: demo.products.filter((_, i) => i % 20 === 0) };
+
+/** A models folder whose one version links to the real model files (no 115 MB copy). */
+function modelsCopy(): { dir: string; version: string } {
+  const manifest = currentManifest();
+  const dir = mkdtempSync(join(tmpdir(), 'privet-index-'));
+  mkdirSync(join(dir, manifest.version));
+  for (const file of manifest.files) {
+    if (file.name.startsWith('items.')) continue;
+    symlinkSync(join(versionDir(manifest), file.name), join(dir, manifest.version, file.name));
+  }
+  const clean = { ...manifest, files: manifest.files.filter((f) => !f.name.startsWith('items.')), catalogs: [] };
+  cpSync(join(repoRoot, 'models/manifest.json'), join(dir, 'manifest.json'));
+  writeFileSync(join(dir, manifest.version, 'manifest.json'), JSON.stringify(clean));
+  return { dir, version: manifest.version };
+}
+
+describe('indexCatalog', () => {
+  it('embeds every product, lists a verified item matrix in the manifest, and ranks each product first for itself', async () => {
+    const { dir, version } = modelsCopy();
+    const result = await indexCatalog(dir, 'small', small);
+    expect(result.written).toBe(true);
+    const registry = await loadModelRegistry(dir); // re-hashes every listed file
+    const entry = manifestCatalog(registry.current, 'small');
+    expect(entry.rows).toBe(small.products.length);
+    const ids = JSON.parse(readFileSync(join(dir, version, entry.ids), 'utf8')) as string[];
+    expect(ids).toEqual(small.products.map((p) => p.id));
+    const matrix = parseItemMatrix(readFileSync(join(dir, version, entry.items)).buffer as ArrayBuffer);
+    expect(matrix.dims).toBe(384);
+    for (let row = 0; row < matrix.rows; row++) {
+      expect(topK(scoreAll(itemVector(matrix, row), matrix), 1)[0]!.index).toBe(row);
+    }
+  });
+
+  it('does nothing when the catalogue is unchanged, and replaces the old files when it changes', async () => {
+    const { dir, version } = modelsCopy();
+    const first = await indexCatalog(dir, 'small', small);
+    expect((await indexCatalog(dir, 'small', small)).written).toBe(false);
+    const edited: Catalog = { ...small, products: small.products.map((p, i) => (i === 0 ? { ...p, title: `${p.title} (new edition)` } : p)) };
+    const second = await indexCatalog(dir, 'small', edited);
+    expect(second.written).toBe(true);
+    expect(second.catalog.items).not.toBe(first.catalog.items);
+    expect(existsSync(join(dir, version, first.catalog.items))).toBe(false);
+    expect(second.manifest.catalogs.filter((c) => c.name === 'small')).toHaveLength(1);
+    await expect(loadModelRegistry(dir)).resolves.toBeTruthy();
+  });
+});

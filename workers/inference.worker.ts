@@ -1,0 +1,180 @@
+/**
+ * The inference worker: tokenizer + onnxruntime-web + the catalogue's item matrix, off
+ * the main thread, exposed with comlink. It wires src/core to the runtime and to the
+ * verified, cached model files; the maths lives in src/core.
+ */
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web';
+// The WebGPU-capable (JSEP) build also runs the WASM execution provider; served by us.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import { CatalogRanker, type RankedItem } from '../src/core/catalog-ranker.ts';
+import { batchSizeFor, SentenceEncoder } from '../src/core/encoder.ts';
+import { parseItemMatrix } from '../src/core/item-matrix.ts';
+import { manifestCatalog, manifestFile, type Backend } from '../src/core/manifest.ts';
+import { TextTokenizer } from '../src/core/tokenize.ts';
+import { ModelAssets } from '../src/widget/model-assets.ts';
+
+ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+// Several threads need cross-origin isolation (COOP/COEP), which most stores do not send.
+ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1;
+
+export type BackendChoice = Backend | 'auto';
+
+export interface EngineInit {
+  manifestUrl: string;
+  /** 'auto': WebGPU when a hardware adapter passes a self-test, otherwise WASM. */
+  backend?: BackendChoice;
+  /** Overrides the manifest's file for the backend (the parity tests pin fp32). */
+  dtype?: 'int8' | 'fp32';
+  /** Name of a catalogue embedded in the manifest, needed by rank(). */
+  catalog?: string;
+  useCache?: boolean;
+}
+
+export interface EngineInfo {
+  version: string;
+  backend: Backend;
+  /** Why this backend: shown to developers, recorded by benchmarks. */
+  reason: string;
+  dtype: string;
+  dims: number;
+  threads: number;
+  catalog: { name: string; rows: number } | null;
+  loadMs: number;
+  assets: { fromNetwork: number; fromCache: number; evicted: number };
+}
+
+export interface RankRequest {
+  /** Rank by the embedding of this text (a query, or a product's text)... */
+  text?: string;
+  /** ...or by the stored embedding of this catalogue item. */
+  itemId?: string;
+  k: number;
+  excludeIds?: string[];
+}
+
+async function webgpuCandidate(requested: BackendChoice): Promise<{ ok: boolean; reason: string }> {
+  if (requested === 'wasm') return { ok: false, reason: 'WASM requested' };
+  const gpu = 'gpu' in navigator ? navigator.gpu : undefined;
+  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { ok: false, reason: 'no WebGPU adapter' };
+  // Chromium reports this on adapter.info; older builds on the adapter itself.
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const software = info?.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+  // A software adapter (SwiftShader) is ~100x slower than WASM: only use it when asked to.
+  if (software && requested === 'auto') return { ok: false, reason: 'the WebGPU adapter is a software fallback, slower than WASM' };
+  return { ok: true, reason: software ? 'WebGPU requested (software adapter)' : 'WebGPU adapter passed the self-test' };
+}
+
+/** A unit-length, finite embedding of a fixed text: catches broken kernels and drivers. */
+async function selfTest(encoder: SentenceEncoder<ort.Tensor>): Promise<void> {
+  const [vector] = await encoder.embed(['privet self-test: a gift for a chemistry teacher']);
+  const norm = Math.hypot(...vector!);
+  if (!vector!.every(Number.isFinite) || Math.abs(norm - 1) > 1e-3) throw new Error(`self-test embedding has norm ${norm}`);
+}
+
+let state: {
+  assets: ModelAssets;
+  tokenizer: TextTokenizer;
+  encoder: SentenceEncoder<ort.Tensor>;
+  backend: Backend;
+  dtype: string;
+  ranker: CatalogRanker | null;
+  fallbackReason: string | null;
+} | null = null;
+
+async function createEncoder(assets: ModelAssets, tokenizer: TextTokenizer, backend: Backend, file: string) {
+  const session = await ort.InferenceSession.create(new Uint8Array(await assets.bytes(file)), {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+  });
+  const dtype = manifestFile(assets.manifest, file).dtype;
+  const { dims, output } = assets.manifest;
+  return { encoder: new SentenceEncoder({ tokenizer, session, Tensor: ort.Tensor, dims, outputName: output, batchSize: batchSizeFor(dtype) }), dtype };
+}
+
+/** Runs `work` on the current encoder; a WebGPU failure switches to WASM and retries once. */
+async function withFallback<T>(work: (encoder: SentenceEncoder<ort.Tensor>) => Promise<T>): Promise<T> {
+  if (!state) throw new Error('inference worker: call init() first');
+  try {
+    return await work(state.encoder);
+  } catch (err) {
+    if (state.backend !== 'webgpu') throw err;
+    const wasm = await createEncoder(state.assets, state.tokenizer, 'wasm', state.assets.manifest.backends.wasm);
+    Object.assign(state, { ...wasm, backend: 'wasm', fallbackReason: `WebGPU failed (${(err as Error).message}); using WASM` });
+    return work(state.encoder);
+  }
+}
+
+const api = {
+  async init(options: EngineInit): Promise<EngineInfo> {
+    const started = performance.now();
+    const assets = await ModelAssets.open(options.manifestUrl, options.useCache ?? true);
+    const { manifest } = assets;
+    const tokenizer = new TextTokenizer(
+      await assets.json<object>('tokenizer.json'),
+      await assets.json<object>('tokenizer_config.json'),
+      manifest.max_tokens,
+    );
+    const fileFor = (backend: Backend) => (options.dtype ? `encoder.${options.dtype}.onnx` : manifest.backends[backend]);
+
+    const candidate = await webgpuCandidate(options.backend ?? 'auto');
+    let backend: Backend = 'wasm';
+    let reason = candidate.reason;
+    let built: Awaited<ReturnType<typeof createEncoder>> | null = null;
+    if (candidate.ok) {
+      try {
+        built = await createEncoder(assets, tokenizer, 'webgpu', fileFor('webgpu'));
+        await selfTest(built.encoder);
+        backend = 'webgpu';
+      } catch (err) {
+        built = null;
+        reason = `WebGPU failed (${(err as Error).message}); using WASM`;
+      }
+    }
+    built ??= await createEncoder(assets, tokenizer, 'wasm', fileFor('wasm'));
+
+    let ranker: CatalogRanker | null = null;
+    if (options.catalog) {
+      const entry = manifestCatalog(manifest, options.catalog);
+      ranker = new CatalogRanker(parseItemMatrix(await assets.bytes(entry.items)), await assets.json<string[]>(entry.ids));
+    }
+    const evicted = await assets.evictOtherVersions();
+    state = { assets, tokenizer, ...built, backend, ranker, fallbackReason: null };
+    return {
+      version: manifest.version,
+      backend,
+      reason,
+      dtype: built.dtype,
+      dims: manifest.dims,
+      threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0,
+      catalog: ranker && options.catalog ? { name: options.catalog, rows: ranker.matrix.rows } : null,
+      loadMs: performance.now() - started,
+      assets: { ...assets.stats, evicted },
+    };
+  },
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const vectors = await withFallback((encoder) => encoder.embed(texts));
+    return Comlink.transfer(vectors, vectors.map((v) => v.buffer as ArrayBuffer));
+  },
+
+  async rank(request: RankRequest): Promise<{ items: RankedItem[]; ms: number }> {
+    const started = performance.now();
+    const ranker = state?.ranker;
+    if (!ranker) throw new Error('inference worker: init() with a catalog before rank()');
+    if ((request.text === undefined) === (request.itemId === undefined)) throw new Error('rank: give exactly one of text or itemId');
+    const query = request.itemId !== undefined ? ranker.vectorOf(request.itemId) : (await withFallback((e) => e.embed([request.text!])))[0]!;
+    return { items: ranker.rank(query, request.k, request.excludeIds), ms: performance.now() - started };
+  },
+
+  /** The backend now in use and, after a mid-session WebGPU failure, why it changed. */
+  status(): { backend: Backend | null; fallbackReason: string | null } {
+    return { backend: state?.backend ?? null, fallbackReason: state?.fallbackReason ?? null };
+  },
+};
+
+export type InferenceWorkerApi = typeof api;
+
+Comlink.expose(api);
