@@ -46,5 +46,7 @@ fi
 
 # 5. The demo catalogue embedded with the current model (server-side, onnxruntime-node).
 npm run -s index-catalog -- public/catalog/demo-catalog.json --name demo
+# 6. Its intent head, trained on catalogue text by the Python trainer.
+"$VENV/bin/python" -m trainer.catalog_intents --catalog public/catalog/demo-catalog.json --name demo
 
 log "ready in $((SECONDS - started)) s"

@@ -4,7 +4,8 @@ tests/golden/encoder.json holds, for every string of trainer.golden_strings, the
 ids of the Python tokenizer and the PyTorch (sentence-transformers) embedding. The
 TypeScript tokenizer, onnxruntime-node and onnxruntime-web are all checked against it.
 tests/golden/item-matrix.json holds the int8 item-matrix codes, scales and scores that
-src/core/item-matrix.ts must reproduce (trainer.item_matrix defines them).
+src/core/item-matrix.ts must reproduce (trainer.item_matrix defines them), and
+tests/golden/intent-head.json a small head with its PyTorch outputs for src/core/intent-head.ts.
 """
 
 from __future__ import annotations
@@ -64,6 +65,34 @@ def item_matrix_vectors(embeddings: list[list[float]]) -> dict[str, Any]:
     }
 
 
+def intent_head_vectors(embeddings: list[list[float]]) -> dict[str, Any]:
+    """A small seeded head and its PyTorch outputs: checks the maths, not a trained model."""
+    import torch
+
+    from trainer.intent import IntentHead, encode_float32
+
+    torch.manual_seed(7)
+    head = IntentHead(len(embeddings[0]), 6).eval()
+    x = torch.tensor(embeddings[:8], dtype=torch.float32)
+    with torch.no_grad():
+        logits, behaviour_logits = head(x)
+
+    def layer(linear: torch.nn.Linear) -> dict[str, Any]:
+        weight = linear.weight.detach().numpy()
+        return {"rows": weight.shape[0], "cols": weight.shape[1], "weight": encode_float32(weight),
+                "bias": encode_float32(linear.bias.detach().numpy())}
+
+    return {
+        "written_by": "python -m trainer.golden",
+        "head": {"format": 1, "categories": [f"category {i}" for i in range(6)],
+                 "behaviours": ["browse", "compare", "gift", "deal"],
+                 "category_layer": layer(head.categories), "behaviour_layer": layer(head.behaviours)},
+        "inputs": embeddings[:8],
+        "category_probabilities": torch.softmax(logits, dim=1).tolist(),
+        "behaviour_probabilities": torch.sigmoid(behaviour_logits).tolist(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_DIR)
@@ -77,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out_dir / "encoder.json").write_text(f'{header}, "cases": [\n{lines}\n]}}\n', encoding="utf-8")
     items = item_matrix_vectors([case["embedding"] for case in cases])
     (args.out_dir / "item-matrix.json").write_text(json.dumps(items) + "\n", encoding="utf-8")
-    print(f"wrote {len(cases)} encoder cases and {len(items['codes'])} item-matrix rows to {args.out_dir}")
+    intents = intent_head_vectors([case["embedding"] for case in cases])
+    (args.out_dir / "intent-head.json").write_text(json.dumps(intents) + "\n", encoding="utf-8")
+    print(f"wrote {len(cases)} encoder cases, {len(items['codes'])} item-matrix rows, an intent head: {args.out_dir}")
     return 0
 
 

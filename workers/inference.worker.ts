@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-web';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import { CatalogRanker, type RankedItem } from '../src/core/catalog-ranker.ts';
 import { batchSizeFor, SentenceEncoder } from '../src/core/encoder.ts';
+import { parseIntentHead, predictIntents, type IntentHead, type IntentPrediction } from '../src/core/intent-head.ts';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { manifestCatalog, manifestFile, type Backend } from '../src/core/manifest.ts';
 import { TextTokenizer } from '../src/core/tokenize.ts';
@@ -39,7 +40,7 @@ export interface EngineInfo {
   dtype: string;
   dims: number;
   threads: number;
-  catalog: { name: string; rows: number } | null;
+  catalog: { name: string; rows: number; intents: number } | null;
   loadMs: number;
   assets: { fromNetwork: number; fromCache: number; evicted: number };
 }
@@ -81,6 +82,7 @@ let state: {
   backend: Backend;
   dtype: string;
   ranker: CatalogRanker | null;
+  intents: IntentHead | null;
   fallbackReason: string | null;
 } | null = null;
 
@@ -136,12 +138,14 @@ const api = {
     built ??= await createEncoder(assets, tokenizer, 'wasm', fileFor('wasm'));
 
     let ranker: CatalogRanker | null = null;
+    let intents: IntentHead | null = null;
     if (options.catalog) {
       const entry = manifestCatalog(manifest, options.catalog);
       ranker = new CatalogRanker(parseItemMatrix(await assets.bytes(entry.items)), await assets.json<string[]>(entry.ids));
+      if (entry.intent_head) intents = parseIntentHead(await assets.json<unknown>(entry.intent_head));
     }
     const evicted = await assets.evictOtherVersions();
-    state = { assets, tokenizer, ...built, backend, ranker, fallbackReason: null };
+    state = { assets, tokenizer, ...built, backend, ranker, intents, fallbackReason: null };
     return {
       version: manifest.version,
       backend,
@@ -149,7 +153,7 @@ const api = {
       dtype: built.dtype,
       dims: manifest.dims,
       threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0,
-      catalog: ranker && options.catalog ? { name: options.catalog, rows: ranker.matrix.rows } : null,
+      catalog: ranker && options.catalog ? { name: options.catalog, rows: ranker.matrix.rows, intents: intents?.categories.length ?? 0 } : null,
       loadMs: performance.now() - started,
       assets: { ...assets.stats, evicted },
     };
@@ -160,13 +164,27 @@ const api = {
     return Comlink.transfer(vectors, vectors.map((v) => v.buffer as ArrayBuffer));
   },
 
-  async rank(request: RankRequest): Promise<{ items: RankedItem[]; ms: number }> {
+  /**
+   * The top `k` catalogue items for a text or an item. For a text, the intents come with
+   * them from the same embedding, so a search box needs one call and one model run.
+   */
+  async rank(request: RankRequest): Promise<{ items: RankedItem[]; intents: IntentPrediction | null; ms: number }> {
     const started = performance.now();
     const ranker = state?.ranker;
     if (!ranker) throw new Error('inference worker: init() with a catalog before rank()');
     if ((request.text === undefined) === (request.itemId === undefined)) throw new Error('rank: give exactly one of text or itemId');
     const query = request.itemId !== undefined ? ranker.vectorOf(request.itemId) : (await withFallback((e) => e.embed([request.text!])))[0]!;
-    return { items: ranker.rank(query, request.k, request.excludeIds), ms: performance.now() - started };
+    const intents = request.text !== undefined && state?.intents ? predictIntents(state.intents, query) : null;
+    return { items: ranker.rank(query, request.k, request.excludeIds), intents, ms: performance.now() - started };
+  },
+
+  /** Query → category and behavioural intents with probabilities (the catalogue's head). */
+  async intent(query: string, top = 5): Promise<IntentPrediction & { ms: number }> {
+    const started = performance.now();
+    const head = state?.intents;
+    if (!head) throw new Error('inference worker: init() with a catalog that has an intent head before intent()');
+    const [vector] = await withFallback((encoder) => encoder.embed([query]));
+    return { ...predictIntents(head, vector!, top), ms: performance.now() - started };
   },
 
   /** The backend now in use and, after a mid-session WebGPU failure, why it changed. */

@@ -42,6 +42,8 @@ export interface ManifestCatalog {
   rows: number;
   /** sha256 of the product ids and texts that were embedded: re-index when it changes. */
   source_sha256: string;
+  /** The catalogue's intent head (trainer/catalog_intents.py), once trained. */
+  intent_head?: string;
 }
 
 /** models/manifest.json: which version is current. */
@@ -107,7 +109,13 @@ function parseCatalogEntry(value: unknown, index: number, names: ReadonlySet<str
   for (const file of [items, ids]) if (!names.has(file)) fail(`catalogs[${index}] names "${file}", which is not in files`);
   const source = string(entry, 'source_sha256');
   if (!SHA256_HEX.test(source)) fail(`catalogs[${index}].source_sha256 must be 64 lowercase hex digits`);
-  return { name: segment(string(entry, 'name'), 'catalog name'), items, ids, rows: positiveInteger(entry, 'rows'), source_sha256: source };
+  const parsed: ManifestCatalog = { name: segment(string(entry, 'name'), 'catalog name'), items, ids, rows: positiveInteger(entry, 'rows'), source_sha256: source };
+  if (entry.intent_head !== undefined) {
+    const head = string(entry, 'intent_head');
+    if (!names.has(head)) fail(`catalogs[${index}] names "${head}", which is not in files`);
+    parsed.intent_head = head;
+  }
+  return parsed;
 }
 
 export function parseManifest(json: unknown): ModelManifest {

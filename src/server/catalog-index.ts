@@ -60,7 +60,8 @@ export async function indexCatalog(modelsDir: string, name: string, catalog: Cat
   writeAtomically(join(versionDir, entry.items), items);
   writeAtomically(join(versionDir, entry.ids), ids);
 
-  const stale = existing ? [existing.items, existing.ids] : [];
+  // The old intent head was trained on the old catalogue: it goes too (and is retrained).
+  const stale = existing ? [existing.items, existing.ids, existing.intent_head].filter((f): f is string => f !== undefined) : [];
   const updated: ModelManifest = {
     ...manifest,
     files: [

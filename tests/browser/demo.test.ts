@@ -38,6 +38,9 @@ describe('demo storefront', () => {
     const found = await page.$$eval('#search-list li', (items) => items.map((li) => (li as HTMLElement).dataset.productId!));
     expect(found).toHaveLength(8);
     expect(found.some((id) => catalog.products.find((p) => p.id === id)!.category[0] === 'Science & Lab')).toBe(true);
+    const chips = await page.$$eval('#intent-chips li', (items) => items.map((li) => li.textContent ?? ''));
+    expect(chips.some((chip) => chip.startsWith('Science & Lab'))).toBe(true);
+    expect(chips.some((chip) => chip.startsWith('gift'))).toBe(true);
     expect(requests.filter((url) => new URL(url).origin !== session.server.origin)).toEqual([]);
     await page.screenshot({ path: join(repoRoot, 'test-results/demo-similar.png'), fullPage: true });
     await page.close();

@@ -27,7 +27,7 @@ describe('with a software WebGPU adapter', () => {
   it('auto picks WASM over a software adapter and says why', async () => {
     const { page } = await openProbe(session);
     const info = await page.evaluate(() => window.engineProbe.init({ backend: 'auto', catalog: 'demo' }));
-    expect(info).toMatchObject({ backend: 'wasm', dtype: 'int8', threads: 1, catalog: { name: 'demo', rows: 411 } });
+    expect(info).toMatchObject({ backend: 'wasm', dtype: 'int8', threads: 1, catalog: { name: 'demo', rows: 411, intents: manifest.intents.length - 4 } });
     expect(info.reason).toMatch(/software fallback/);
     await page.close();
   });
@@ -72,6 +72,10 @@ describe('with a software WebGPU adapter', () => {
     const byItem = await page.evaluate((id) => window.engineProbe.rank({ itemId: id, k: 5, excludeIds: [id] }), top);
     expect(byItem.items.map((i) => i.id)).not.toContain(top);
     await expect(page.evaluate(() => window.engineProbe.rank({ k: 5 }))).rejects.toThrow(/exactly one of text or itemId/);
+    const intents = await page.evaluate(() => window.engineProbe.intent('cheap yoga mat'));
+    expect(intents.categories[0]!.name).toMatch(/^Yoga & Fitness/);
+    expect(intents.behaviours[0]).toMatchObject({ name: 'deal' });
+    expect(intents.categories.reduce((sum, c) => sum + c.probability, 0)).toBeLessThanOrEqual(1 + 1e-9);
     await page.close();
   });
 });

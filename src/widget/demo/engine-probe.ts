@@ -1,11 +1,13 @@
 /** Developer page handle used by tests/browser and bench/: the real worker, no shortcuts. */
+import type { IntentPrediction } from '../../core/intent-head.ts';
 import { startInferenceWorker, type EngineInfo, type EngineInit, type RankRequest } from '../inference-client.ts';
 
 export interface EngineProbe {
   init(options: Omit<EngineInit, 'manifestUrl'>): Promise<EngineInfo>;
   /** Embeddings as plain arrays so they cross into Playwright unchanged. */
   embed(texts: string[]): Promise<number[][]>;
-  rank(request: RankRequest): Promise<{ items: { id: string; score: number }[]; ms: number }>;
+  rank(request: RankRequest): Promise<{ items: { id: string; score: number }[]; intents: IntentPrediction | null; ms: number }>;
+  intent(query: string): Promise<IntentPrediction & { ms: number }>;
   /** Wall-clock milliseconds of each single-text embed call, measured on this page. */
   time(texts: string[]): Promise<number[]>;
 }
@@ -22,6 +24,7 @@ window.engineProbe = {
   init: (options) => worker.init({ ...options, manifestUrl: new URL('/v1/manifest', location.href).href }),
   embed: async (texts) => (await worker.embed(texts)).map((v) => Array.from(v)),
   rank: (request) => worker.rank(request),
+  intent: (query) => worker.intent(query),
   async time(texts) {
     const durations: number[] = [];
     for (const text of texts) {

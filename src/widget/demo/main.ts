@@ -4,6 +4,7 @@
  * browser with the real model and ranks the whole catalogue's item matrix exactly.
  */
 import { parseCatalog, productText, type Product } from '../../core/catalog.ts';
+import type { IntentPrediction } from '../../core/intent-head.ts';
 import { startInferenceWorker } from '../inference-client.ts';
 
 const SIMILAR_COUNT = 8;
@@ -15,6 +16,7 @@ const similarList = document.querySelector<HTMLOListElement>('#similar-list')!;
 const searchInput = document.querySelector<HTMLInputElement>('#search-input')!;
 const searchSection = document.querySelector<HTMLElement>('#search-results')!;
 const searchList = document.querySelector<HTMLOListElement>('#search-list')!;
+const intentChips = document.querySelector<HTMLUListElement>('#intent-chips')!;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
   const node = Object.assign(document.createElement(tag), props);
@@ -58,6 +60,16 @@ function renderCards(list: HTMLOListElement, items: { product: Product; score: n
       item.dataset.productId = product.id;
       return item;
     }),
+  );
+}
+
+/** The head's reading of a query: likely departments, and behaviours it is fairly sure of. */
+function renderIntents(intents: IntentPrediction | null): void {
+  if (!intents) return intentChips.replaceChildren();
+  const percent = (p: number) => `${Math.round(p * 100)}%`;
+  intentChips.replaceChildren(
+    ...intents.categories.slice(0, 3).map((c) => element('li', {}, `${c.name.replace(' > ', ' › ')} · ${percent(c.probability)}`)),
+    ...intents.behaviours.filter((b) => b.probability >= 0.5).map((b) => element('li', { className: 'behaviour' }, `${b.name} · ${percent(b.probability)}`)),
   );
 }
 
@@ -110,8 +122,9 @@ async function main(): Promise<void> {
         searchSection.hidden = true;
         return;
       }
-      const { items } = await engine.rank({ text: query, k: SIMILAR_COUNT });
+      const { items, intents } = await engine.rank({ text: query, k: SIMILAR_COUNT });
       if (ticket !== latest) return;
+      renderIntents(intents);
       renderCards(searchList, withProducts(items));
       searchSection.hidden = false;
       searchSection.dataset.query = query;

@@ -1,0 +1,91 @@
+"""Train a catalogue's intent head and publish it with the current model version.
+
+`python -m trainer.catalog_intents --catalog public/catalog/demo-catalog.json --name demo`
+
+Category intents are the catalogue's second-level category paths ("Kitchen > Cookware");
+the training text is catalogue text only: category names, their product titles, and
+synthetic queries (trainer.intent). The head lands in models/<version>/ as
+intent.<name>.<digest>.json, listed in that version's manifest (files, intents, and the
+catalogue entry's `intent_head`). Does nothing when the same head is already published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trainer.base_model import load_sentence_transformer, locate_base_model
+from trainer.intent import BEHAVIOURS, export_head, train_intent_head
+from trainer.manifest import POINTER_NAME, describe_file
+
+# Bump when the recipe in trainer.intent changes, so published heads are retrained.
+RECIPE = "intent-v3"
+
+
+def catalog_categories(catalog: dict[str, Any]) -> tuple[list[str], dict[int, list[str]]]:
+    titles: dict[str, list[str]] = defaultdict(list)
+    for product in catalog["products"]:
+        titles[" > ".join(product["category"][:2])].append(product["title"])
+    names = sorted(titles)
+    extra = {i: [*titles[name], name.replace(" > ", " ")] for i, name in enumerate(names)}
+    return names, extra
+
+
+def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]:
+    pointer = json.loads((models_dir / POINTER_NAME).read_text())
+    version_dir = models_dir / pointer["current"]
+    manifest_path = version_dir / "manifest.json"
+    manifest: dict[str, Any] = json.loads(manifest_path.read_text())
+    entry = next((c for c in manifest.get("catalogs", []) if c["name"] == name), None)
+    if entry is None:
+        raise SystemExit(f"catalog '{name}' is not indexed in {manifest_path}: run `npm run index-catalog` first")
+
+    source = catalog_path.read_bytes()
+    digest = hashlib.sha256(RECIPE.encode() + source + manifest["version"].encode()).hexdigest()[:12]
+    file_name = f"intent.{name}.{digest}.json"
+    if entry.get("intent_head") == file_name and (version_dir / file_name).is_file():
+        return file_name, False
+
+    names, extra = catalog_categories(json.loads(source))
+    model = load_sentence_transformer(locate_base_model())
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
+
+    head = train_intent_head(embed, names, extra)
+    export_head(head, names, version_dir / file_name)
+    stale = entry.get("intent_head")
+    entry["intent_head"] = file_name
+    manifest["files"] = [f for f in manifest["files"] if f["name"] != stale]
+    manifest["files"].append(asdict(describe_file(version_dir / file_name, "json")))
+    manifest["intents"] = [*names, *BEHAVIOURS]
+    with tempfile.NamedTemporaryFile("w", dir=version_dir, delete=False, suffix=".tmp") as tmp:
+        tmp.write(json.dumps(manifest, indent=2) + "\n")
+    Path(tmp.name).replace(manifest_path)
+    if stale and stale != file_name:
+        (version_dir / stale).unlink(missing_ok=True)
+    return file_name, True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=Path, required=True)
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--models-dir", type=Path, default=Path("models"))
+    args = parser.parse_args(argv)
+    file_name, written = publish(args.catalog, args.name, args.models_dir)
+    print(f"{'published' if written else 'up to date:'} {file_name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
