@@ -187,6 +187,13 @@ const api = {
     return { ...predictIntents(head, vector!, top), ms: performance.now() - started };
   },
 
+  /** Fault injection for tests (src/widget/inference-client.ts): an uncaught error, as a crash. */
+  simulateCrash(): void {
+    setTimeout(() => {
+      throw new Error('simulated inference worker crash');
+    });
+  },
+
   /** The backend now in use and, after a mid-session WebGPU failure, why it changed. */
   status(): { backend: Backend | null; fallbackReason: string | null } {
     return { backend: state?.backend ?? null, fallbackReason: state?.fallbackReason ?? null };

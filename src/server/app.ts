@@ -13,6 +13,11 @@ export interface AppOptions {
   /** The Vite build output (widget bundle, storefront pages, catalog). */
   distDir: string;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Send COOP/COEP so pages are cross-origin isolated and onnxruntime-web may use several
+   * threads. Off by default: most stores cannot send these headers (third-party embeds break).
+   */
+  crossOriginIsolated?: boolean;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -38,6 +43,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // Loading verifies every model file; a ModelIntegrityError here stops the server.
   const registry = await loadModelRegistry(options.modelsDir);
   const app = Fastify({ logger: options.logger ?? false });
+  if (options.crossOriginIsolated) {
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+      reply.header('Cross-Origin-Embedder-Policy', 'require-corp');
+    });
+  }
 
   app.get('/healthz', async () => ({ status: 'ok', model: registry.current.version }));
 

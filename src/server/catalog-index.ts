@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { productText, type Catalog } from '../core/catalog.ts';
-import { quantizeRows, serializeItemMatrix } from '../core/item-matrix.ts';
+import { quantizeRows, serializeItemMatrix, type ItemMatrix } from '../core/item-matrix.ts';
 import { parseManifest, parsePointer, type ManifestCatalog, type ManifestFile, type ModelManifest } from '../core/manifest.ts';
 import { loadNodeEncoder } from './node-encoder.ts';
 
@@ -51,12 +51,22 @@ export async function indexCatalog(modelsDir: string, name: string, catalog: Cat
   const vectors = await encoder.embed(catalog.products.map(productText));
   const flat = new Float32Array(vectors.length * manifest.dims);
   vectors.forEach((v, i) => flat.set(v, i * manifest.dims));
-  const items = serializeItemMatrix(quantizeRows(flat, manifest.dims));
-  const ids = new TextEncoder().encode(JSON.stringify(catalog.products.map((p) => p.id)));
+  return publishItemMatrix(modelsDir, name, catalog.products.map((p) => p.id), quantizeRows(flat, manifest.dims), source);
+}
+
+/** Writes an item matrix and its ids into the current version and lists them in its manifest. */
+export function publishItemMatrix(modelsDir: string, name: string, productIds: string[], matrix: ItemMatrix, source: string): IndexResult {
+  const { manifest, versionDir } = currentVersion(modelsDir);
+  if (matrix.rows !== productIds.length || matrix.dims !== manifest.dims) {
+    throw new Error(`item matrix is ${matrix.rows}×${matrix.dims}, expected ${productIds.length}×${manifest.dims}`);
+  }
+  const existing = manifest.catalogs.find((c) => c.name === name);
+  const items = serializeItemMatrix(matrix);
+  const ids = new TextEncoder().encode(JSON.stringify(productIds));
 
   // The source digest is in the file names, so each name always means the same bytes.
   const stem = `items.${name}.${source.slice(0, 12)}`;
-  const entry: ManifestCatalog = { name, items: `${stem}.int8`, ids: `${stem}.ids.json`, rows: catalog.products.length, source_sha256: source };
+  const entry: ManifestCatalog = { name, items: `${stem}.int8`, ids: `${stem}.ids.json`, rows: productIds.length, source_sha256: source };
   writeAtomically(join(versionDir, entry.items), items);
   writeAtomically(join(versionDir, entry.ids), ids);
 

@@ -9,7 +9,12 @@ const modelsDir = resolve(process.env.PRIVET_MODELS_DIR ?? 'models');
 const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
 
 try {
-  const { app, registry } = await buildApp({ modelsDir, distDir, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const { app, registry } = await buildApp({
+    modelsDir,
+    distDir,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    crossOriginIsolated: process.env.PRIVET_CROSS_ORIGIN_ISOLATED === '1',
+  });
   await app.listen({ port, host });
   console.log(`Privet demo store: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/  (model ${registry.current.version})`);
 } catch (err) {

@@ -1,10 +1,99 @@
-/** The page's handle on the inference worker (started lazily, runs off the main thread). */
+/**
+ * The page's handle on the inference worker. The worker runs off the main thread; if it
+ * crashes it is restarted once (and re-initialised with the same options), and after a
+ * second crash every call fails with InferenceUnavailableError, which callers answer
+ * with their non-model fallback (popular or content-based items).
+ */
 import * as Comlink from 'comlink';
-import type { InferenceWorkerApi } from '../../workers/inference.worker.ts';
+import type { EngineInfo, EngineInit, InferenceWorkerApi, RankRequest } from '../../workers/inference.worker.ts';
 
 export type { EngineInfo, EngineInit, RankRequest } from '../../workers/inference.worker.ts';
 
-export function startInferenceWorker(): Comlink.Remote<InferenceWorkerApi> {
+export class InferenceUnavailableError extends Error {
+  override name = 'InferenceUnavailableError';
+}
+
+class WorkerCrashed extends Error {}
+
+const MAX_RESTARTS = 1;
+
+interface Connection {
+  worker: Worker;
+  remote: Comlink.Remote<InferenceWorkerApi>;
+  /** Rejects when the worker dies; every call races against it. */
+  crashed: Promise<never>;
+}
+
+function connect(): Connection {
   const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'privet-inference' });
-  return Comlink.wrap<InferenceWorkerApi>(worker);
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => reject(new WorkerCrashed(event.message || 'inference worker failed')));
+    worker.addEventListener('messageerror', () => reject(new WorkerCrashed('inference worker sent an unreadable message')));
+  });
+  crashed.catch(() => undefined); // observed by #call; never an unhandled rejection
+  return { worker, remote: Comlink.wrap<InferenceWorkerApi>(worker), crashed };
+}
+
+export class InferenceClient {
+  #connection = connect();
+  #restarts = 0;
+  #lastInit: EngineInit | null = null;
+  #unavailable: InferenceUnavailableError | null = null;
+
+  init(options: EngineInit): Promise<EngineInfo> {
+    this.#lastInit = options;
+    return this.#call((remote) => remote.init(options));
+  }
+
+  embed(texts: string[]) {
+    return this.#call((remote) => remote.embed(texts));
+  }
+
+  rank(request: RankRequest) {
+    return this.#call((remote) => remote.rank(request));
+  }
+
+  intent(query: string, top?: number) {
+    return this.#call((remote) => remote.intent(query, top));
+  }
+
+  status() {
+    return this.#call((remote) => remote.status());
+  }
+
+  /** Fault injection for tests: makes the worker throw outside any call, as a crash would. */
+  simulateCrash(): Promise<void> {
+    return this.#connection.remote.simulateCrash();
+  }
+
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  terminate(): void {
+    this.#connection.worker.terminate();
+  }
+
+  async #call<T>(work: (remote: Comlink.Remote<InferenceWorkerApi>) => Promise<T>): Promise<T> {
+    if (this.#unavailable) throw this.#unavailable;
+    const connection = this.#connection;
+    try {
+      return await Promise.race([work(connection.remote), connection.crashed]);
+    } catch (err) {
+      if (!(err instanceof WorkerCrashed)) throw err;
+      connection.worker.terminate();
+      if (this.#restarts >= MAX_RESTARTS) {
+        this.#unavailable = new InferenceUnavailableError(`the inference worker crashed again after a restart (${err.message}); recommendations fall back to non-model results`);
+        throw this.#unavailable;
+      }
+      this.#restarts++;
+      this.#connection = connect();
+      if (this.#lastInit) await this.#connection.remote.init(this.#lastInit);
+      return this.#call(work);
+    }
+  }
+}
+
+export function startInferenceWorker(): InferenceClient {
+  return new InferenceClient();
 }

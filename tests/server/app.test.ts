@@ -102,6 +102,21 @@ describe('server with the exported model', () => {
   });
 });
 
+describe('cross-origin isolation', () => {
+  it('is off by default and, when asked for, sends COOP and COEP on every response', async () => {
+    const plain = (await buildApp({ modelsDir: tinyModels().dir, distDir: fakeDist() })).app;
+    expect((await plain.inject('/index.html')).headers['cross-origin-embedder-policy']).toBeUndefined();
+    await plain.close();
+    const isolated = (await buildApp({ modelsDir: tinyModels().dir, distDir: fakeDist(), crossOriginIsolated: true })).app;
+    for (const url of ['/index.html', '/v1/manifest', '/models/tiny-v1/encoder.int8.onnx']) {
+      const res = await isolated.inject(url);
+      expect(res.headers['cross-origin-opener-policy'], url).toBe('same-origin');
+      expect(res.headers['cross-origin-embedder-policy'], url).toBe('require-corp');
+    }
+    await isolated.close();
+  });
+});
+
 describe('model integrity at start-up', () => {
   it('starts on intact files', async () => {
     const { dir } = tinyModels();

@@ -1,5 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog, type Catalog } from '../../src/core/catalog.ts';
@@ -8,29 +7,14 @@ import { manifestCatalog } from '../../src/core/manifest.ts';
 import { topK } from '../../src/core/similarity.ts';
 import { indexCatalog } from '../../src/server/catalog-index.ts';
 import { loadModelRegistry } from '../../src/server/model-registry.ts';
-import { currentManifest, readJson, repoRoot, versionDir } from '../support/models.ts';
+import { linkedModelsCopy, readJson, repoRoot } from '../support/models.ts';
 
 const demo = parseCatalog(readJson(join(repoRoot, 'public/catalog/demo-catalog.json')));
 const small: Catalog = { ...demo, products: demo.products.filter((_, i) => i % 20 === 0) };
 
-/** A models folder whose one version links to the real model files (no 115 MB copy). */
-function modelsCopy(): { dir: string; version: string } {
-  const manifest = currentManifest();
-  const dir = mkdtempSync(join(tmpdir(), 'privet-index-'));
-  mkdirSync(join(dir, manifest.version));
-  for (const file of manifest.files) {
-    if (file.name.startsWith('items.')) continue;
-    symlinkSync(join(versionDir(manifest), file.name), join(dir, manifest.version, file.name));
-  }
-  const clean = { ...manifest, files: manifest.files.filter((f) => !f.name.startsWith('items.')), catalogs: [] };
-  cpSync(join(repoRoot, 'models/manifest.json'), join(dir, 'manifest.json'));
-  writeFileSync(join(dir, manifest.version, 'manifest.json'), JSON.stringify(clean));
-  return { dir, version: manifest.version };
-}
-
 describe('indexCatalog', () => {
   it('embeds every product, lists a verified item matrix in the manifest, and ranks each product first for itself', async () => {
-    const { dir, version } = modelsCopy();
+    const { dir, version } = linkedModelsCopy();
     const result = await indexCatalog(dir, 'small', small);
     expect(result.written).toBe(true);
     const registry = await loadModelRegistry(dir); // re-hashes every listed file
@@ -46,7 +30,7 @@ describe('indexCatalog', () => {
   });
 
   it('does nothing when the catalogue is unchanged, and replaces the old files when it changes', async () => {
-    const { dir, version } = modelsCopy();
+    const { dir, version } = linkedModelsCopy();
     const first = await indexCatalog(dir, 'small', small);
     expect((await indexCatalog(dir, 'small', small)).written).toBe(false);
     const edited: Catalog = { ...small, products: small.products.map((p, i) => (i === 0 ? { ...p, title: `${p.title} (new edition)` } : p)) };

@@ -1,5 +1,6 @@
 /** Paths and parsed artefacts of the model that `npm run setup` exported. */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseManifest, parsePointer, type ModelManifest } from '../../src/core/manifest.ts';
 
@@ -53,4 +54,24 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
     nb += b[i]! * b[i]!;
   }
   return dot / Math.sqrt(na * nb);
+}
+
+/**
+ * A models folder whose one version links to the real model files (no 115 MB copy), with
+ * only the files `keep` accepts (by default no catalogue indexes or intent heads).
+ */
+export function linkedModelsCopy(keep: (name: string) => boolean = (name) => !name.startsWith('items.') && !name.startsWith('intent.')): { dir: string; version: string } {
+  const manifest = currentManifest();
+  const dir = mkdtempSync(join(tmpdir(), 'privet-index-'));
+  mkdirSync(join(dir, manifest.version));
+  for (const file of manifest.files) {
+    if (!keep(file.name)) continue;
+    symlinkSync(join(versionDir(manifest), file.name), join(dir, manifest.version, file.name));
+  }
+  const files = manifest.files.filter((f) => keep(f.name));
+  const catalogs = manifest.catalogs.filter((c) => keep(c.items));
+  const clean = { ...manifest, files, catalogs };
+  cpSync(join(repoRoot, 'models/manifest.json'), join(dir, 'manifest.json'));
+  writeFileSync(join(dir, manifest.version, 'manifest.json'), JSON.stringify(clean));
+  return { dir, version: manifest.version };
 }

@@ -8,8 +8,8 @@ export interface RunningServer {
   origin: string;
 }
 
-export async function startServer(): Promise<RunningServer> {
-  const { app } = await buildApp({ modelsDir, distDir });
+export async function startServer(options: { modelsDir?: string; crossOriginIsolated?: boolean } = {}): Promise<RunningServer> {
+  const { app } = await buildApp({ modelsDir: options.modelsDir ?? modelsDir, distDir, crossOriginIsolated: options.crossOriginIsolated ?? false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, origin: new URL(address).origin };
 }

@@ -8,6 +8,8 @@ export interface EngineProbe {
   embed(texts: string[]): Promise<number[][]>;
   rank(request: RankRequest): Promise<{ items: { id: string; score: number }[]; intents: IntentPrediction | null; ms: number }>;
   intent(query: string): Promise<IntentPrediction & { ms: number }>;
+  simulateCrash(): Promise<void>;
+  restarts(): number;
   /** Wall-clock milliseconds of each single-text embed call, measured on this page. */
   time(texts: string[]): Promise<number[]>;
 }
@@ -25,6 +27,8 @@ window.engineProbe = {
   embed: async (texts) => (await worker.embed(texts)).map((v) => Array.from(v)),
   rank: (request) => worker.rank(request),
   intent: (query) => worker.intent(query),
+  simulateCrash: () => worker.simulateCrash(),
+  restarts: () => worker.restarts,
   async time(texts) {
     const durations: number[] = [];
     for (const text of texts) {
