@@ -1,6 +1,6 @@
 /**
- * Nearest neighbours by dot product. Embeddings from our encoder are L2-normalised,
- * so the dot product is the cosine similarity.
+ * Top-k selection over precomputed scores (src/core/item-matrix.ts computes them as dot
+ * products; our embeddings are L2-normalised, so those are cosine similarities).
  */
 
 export interface Neighbour {
@@ -24,29 +24,4 @@ export function topK(scores: ArrayLike<number>, k: number, exclude: ReadonlySet<
     best[at] = { index, score };
   }
   return best;
-}
-
-/** Dot product of `query` with every row of `matrix` (row-major, `dims` wide). */
-export function dotAll(query: Float32Array, matrix: Float32Array, dims: number): Float32Array {
-  if (query.length !== dims) throw new Error(`query has ${query.length} dims, expected ${dims}`);
-  if (matrix.length % dims !== 0) throw new Error(`matrix length ${matrix.length} is not a multiple of ${dims}`);
-  const scores = new Float32Array(matrix.length / dims);
-  for (let row = 0; row < scores.length; row++) {
-    let score = 0;
-    const offset = row * dims;
-    for (let d = 0; d < dims; d++) score += query[d]! * matrix[offset + d]!;
-    scores[row] = score;
-  }
-  return scores;
-}
-
-/** The `k` rows of `matrix` most similar to `query`, best first, skipping `exclude`. */
-export function topKByDot(
-  query: Float32Array,
-  matrix: Float32Array,
-  dims: number,
-  k: number,
-  exclude: ReadonlySet<number> = new Set(),
-): Neighbour[] {
-  return topK(dotAll(query, matrix, dims), k, exclude);
 }

@@ -57,5 +57,6 @@ describe('item matrix (int8 rows, float32 scale per row)', () => {
     expect(() => quantizeRows(Float32Array.from([NaN, 1]), 2)).toThrow(/non-finite/);
     expect(() => quantizeRows(new Float32Array(5), 2)).toThrow(/rows of 2/);
     expect(() => itemVector(matrix, matrix.rows)).toThrow(/no row/);
+    expect(() => scoreAll(new Float32Array(3), matrix)).toThrow(/3 dims, expected 384/);
   });
 });
