@@ -14,6 +14,7 @@ export default defineConfig({
       input: {
         index: resolve(demo, 'index.html'),
         'engine-probe': resolve(demo, 'engine-probe.html'),
+        'matmul-probe': resolve(demo, 'matmul-probe.html'),
       },
     },
   },

@@ -9,19 +9,20 @@
  * temporary models folder that links to the exported model.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { itemVector, parseItemMatrix, quantizeRows } from '../src/core/item-matrix.ts';
 import { parseManifest } from '../src/core/manifest.ts';
 import { publishItemMatrix } from '../src/server/catalog-index.ts';
 import type { EngineProbe } from '../src/widget/demo/engine-probe.ts';
+import type { ScoringProbe } from '../src/widget/demo/matmul-probe.ts';
 import { launchChromium, type Browser } from '../tests/support/chromium.ts';
 import { currentManifest, linkedModelsCopy, loadGolden, repoRoot, versionDir } from '../tests/support/models.ts';
 import { startServer } from '../tests/support/server.ts';
 
-declare const window: { engineProbe: EngineProbe; longTasks: number[] };
+declare const window: { engineProbe: EngineProbe; scoringProbe: ScoringProbe; longTasks: number[] };
 
 const ROWS = 10_000;
 const K = 20;
@@ -160,9 +161,36 @@ async function run(mode: 'wasm1' | 'wasm2' | 'webgpu', modelsDir: string) {
   }
 }
 
+/** The worker's typed-array loop against an onnxruntime-web MatMul on the same 10k matrix. */
+async function scoringComparison(modelsDir: string) {
+  const manifest = currentManifest();
+  const published = parseManifest(JSON.parse(readFileSync(join(modelsDir, manifest.version, 'manifest.json'), 'utf8')));
+  const items = published.catalogs.find((c) => c.name === 'bench10k')!.items;
+  const graph = join(mkdtempSync(join(tmpdir(), 'privet-scoring-')), 'scoring.onnx');
+  execFileSync(join(repoRoot, '.venv/bin/python'), [join(repoRoot, 'bench/scoring_graph.py'), join(modelsDir, manifest.version, items), graph]);
+  const server = await startServer({ modelsDir });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.route('**/bench-scoring.onnx', (route) => route.fulfill({ body: readFileSync(graph), contentType: 'application/octet-stream' }));
+    await page.goto(`${server.origin}/matmul-probe.html`);
+    await page.waitForSelector('body[data-probe-ready="true"]');
+    await page.evaluate(([m, g]) => window.scoringProbe.load(m, g), [`/models/${manifest.version}/${items}`, '/bench-scoring.onnx'] as const);
+    await page.evaluate(() => window.scoringProbe.time(10)); // warm-up
+    const timing = await page.evaluate(() => window.scoringProbe.time(200));
+    return { loop_p50_ms: stats(timing.loop).p50, matmul_p50_ms: stats(timing.matmul).p50, max_score_diff: +timing.maxDiff.toExponential(2) };
+  } finally {
+    await browser.close();
+    await server.app.close();
+  }
+}
+
 const { dir } = build10k();
+const scoring = await scoringComparison(dir);
+console.error(`scoring: ${JSON.stringify(scoring)}`);
 const results: Record<string, Awaited<ReturnType<typeof run>>> = {};
 for (const mode of ['wasm1', 'wasm2', 'webgpu'] as const) {
+  if (process.env.BENCH_ONLY_SCORING) break;
   results[mode] = await run(mode, dir);
   console.error(`${mode} done`);
 }
@@ -172,6 +200,7 @@ const report = {
   command: 'npm run bench:inference',
   catalogue_rows: ROWS,
   k: K,
+  scoring_10k_one_thread: scoring,
   ...results,
 };
 writeFileSync(join(repoRoot, 'bench/results/inference.json'), JSON.stringify(report, null, 2) + '\n');
@@ -182,4 +211,5 @@ for (const [mode, r] of Object.entries(results)) {
     `${mode.padEnd(8)} ${r.backend.padEnd(8)} ${String(r.threads).padStart(3)}  ${String(r.query_p50_ms).padStart(9)}  ${String(r.query_p95_ms).padStart(9)}  ${String(r.rank10k_p50_ms).padStart(11)}  ${String(r.cold_start_ms).padStart(7)}  ${String(r.warm_start_ms).padStart(7)}  ${String(r.main_thread_long_tasks).padStart(10)}`,
   );
 }
+console.log(`scoring 10k rows on one thread: typed-array loop p50 ${scoring.loop_p50_ms} ms, ORT MatMul p50 ${scoring.matmul_p50_ms} ms`);
 if (results.wasm1?.memory) console.log(`renderer RSS (MB) every 1,000 calls: ${results.wasm1.memory.renderer_rss_mb.join(' ')}`);

@@ -8,7 +8,7 @@ step "types (tsc --strict)"
 npx tsc --noEmit -p tsconfig.json
 
 step "Python lint and types (ruff, mypy)"
-.venv/bin/ruff check trainer tests/trainer
+.venv/bin/ruff check trainer tests/trainer bench
 .venv/bin/mypy
 
 step "build (vite)"
