@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from trainer.base_model import load_sentence_transformer, locate_base_model
-from trainer.intent import BEHAVIOURS, export_head, train_intent_head
-from trainer.manifest import POINTER_NAME, describe_file
+from trainer.manifest import describe_file, read_current_manifest
 
 # Bump when the recipe in trainer.intent changes, so published heads are retrained.
 RECIPE = "intent-v3"
@@ -41,10 +40,9 @@ def catalog_categories(catalog: dict[str, Any]) -> tuple[list[str], dict[int, li
 
 
 def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]:
-    pointer = json.loads((models_dir / POINTER_NAME).read_text())
-    version_dir = models_dir / pointer["current"]
+    manifest = read_current_manifest(models_dir)
+    version_dir = models_dir / str(manifest["version"])
     manifest_path = version_dir / "manifest.json"
-    manifest: dict[str, Any] = json.loads(manifest_path.read_text())
     entry = next((c for c in manifest.get("catalogs", []) if c["name"] == name), None)
     if entry is None:
         raise SystemExit(f"catalog '{name}' is not indexed in {manifest_path}: run `npm run index-catalog` first")
@@ -54,6 +52,9 @@ def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]
     file_name = f"intent.{name}.{digest}.json"
     if entry.get("intent_head") == file_name and (version_dir / file_name).is_file():
         return file_name, False
+
+    # PyTorch loads only when there is training to do: setup runs this on every call.
+    from trainer.intent import BEHAVIOURS, export_head, train_intent_head
 
     names, extra = catalog_categories(json.loads(source))
     model = load_sentence_transformer(locate_base_model())
@@ -65,7 +66,7 @@ def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]
     export_head(head, names, version_dir / file_name)
     stale = entry.get("intent_head")
     entry["intent_head"] = file_name
-    manifest["files"] = [f for f in manifest["files"] if f["name"] != stale]
+    manifest["files"] = [f for f in manifest["files"] if f["name"] not in (stale, file_name)]
     manifest["files"].append(asdict(describe_file(version_dir / file_name, "json")))
     manifest["intents"] = [*names, *BEHAVIOURS]
     with tempfile.NamedTemporaryFile("w", dir=version_dir, delete=False, suffix=".tmp") as tmp:

@@ -75,7 +75,7 @@ export function publishItemMatrix(modelsDir: string, name: string, productIds: s
   const updated: ModelManifest = {
     ...manifest,
     files: [
-      ...manifest.files.filter((f) => !stale.includes(f.name)),
+      ...manifest.files.filter((f) => !stale.includes(f.name) && f.name !== entry.items && f.name !== entry.ids),
       describeBytes(entry.items, items, 'int8-rows'),
       describeBytes(entry.ids, ids, 'json'),
     ],

@@ -2,7 +2,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseManifest, parsePointer, type ModelManifest } from '../../src/core/manifest.ts';
+import type { ModelManifest } from '../../src/core/manifest.ts';
+import { currentVersion } from '../../src/server/catalog-index.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const modelsDir = join(repoRoot, 'models');
@@ -30,8 +31,7 @@ export function loadGolden(): Golden {
 }
 
 export function currentManifest(): ModelManifest {
-  const pointer = parsePointer(readJson(join(modelsDir, 'manifest.json')));
-  return parseManifest(readJson(join(modelsDir, pointer.manifest)));
+  return currentVersion(modelsDir).manifest;
 }
 
 export function versionDir(manifest: ModelManifest = currentManifest()): string {
