@@ -48,5 +48,7 @@ fi
 npm run -s index-catalog -- public/catalog/demo-catalog.json --name demo
 # 6. Its intent head, trained on catalogue text by the Python trainer.
 "$VENV/bin/python" -m trainer.catalog_intents --catalog public/catalog/demo-catalog.json --name demo
+# 7. Its ranker: the text prior until the store has order data (trainer/recsys/publish_ranker.py).
+"$VENV/bin/python" -m trainer.recsys.publish_ranker --name demo
 
 log "ready in $((SECONDS - started)) s"

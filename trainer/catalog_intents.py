@@ -15,16 +15,14 @@ import argparse
 import hashlib
 import json
 import sys
-import tempfile
 from collections import defaultdict
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from trainer.base_model import load_sentence_transformer, locate_base_model
-from trainer.manifest import describe_file, read_current_manifest
+from trainer.manifest import catalog_entry, publish_catalog_file, read_current_manifest, write_manifest
 
 # Bump when the recipe in trainer.intent changes, so published heads are retrained.
 RECIPE = "intent-v3"
@@ -41,16 +39,11 @@ def catalog_categories(catalog: dict[str, Any]) -> tuple[list[str], dict[int, li
 
 def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]:
     manifest = read_current_manifest(models_dir)
-    version_dir = models_dir / str(manifest["version"])
-    manifest_path = version_dir / "manifest.json"
-    entry = next((c for c in manifest.get("catalogs", []) if c["name"] == name), None)
-    if entry is None:
-        raise SystemExit(f"catalog '{name}' is not indexed in {manifest_path}: run `npm run index-catalog` first")
-
+    published = catalog_entry(manifest, name).get("intent_head")
     source = catalog_path.read_bytes()
     digest = hashlib.sha256(RECIPE.encode() + source + manifest["version"].encode()).hexdigest()[:12]
     file_name = f"intent.{name}.{digest}.json"
-    if entry.get("intent_head") == file_name and (version_dir / file_name).is_file():
+    if published == file_name and (models_dir / manifest["version"] / file_name).is_file():
         return file_name, False
 
     # PyTorch loads only when there is training to do: setup runs this on every call.
@@ -63,17 +56,12 @@ def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]
         return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
 
     head = train_intent_head(embed, names, extra)
-    export_head(head, names, version_dir / file_name)
-    stale = entry.get("intent_head")
-    entry["intent_head"] = file_name
-    manifest["files"] = [f for f in manifest["files"] if f["name"] not in (stale, file_name)]
-    manifest["files"].append(asdict(describe_file(version_dir / file_name, "json")))
-    manifest["intents"] = [*names, *BEHAVIOURS]
-    with tempfile.NamedTemporaryFile("w", dir=version_dir, delete=False, suffix=".tmp") as tmp:
-        tmp.write(json.dumps(manifest, indent=2) + "\n")
-    Path(tmp.name).replace(manifest_path)
-    if stale and stale != file_name:
-        (version_dir / stale).unlink(missing_ok=True)
+    publish_catalog_file(models_dir, name, "intent_head", file_name, "json",
+                         lambda path: export_head(head, names, path))
+    # The manifest's intent list names what this version's heads can predict.
+    updated = read_current_manifest(models_dir)
+    updated["intents"] = [*names, *BEHAVIOURS]
+    write_manifest(models_dir / updated["version"], updated)
     return file_name, True
 
 

@@ -41,3 +41,16 @@ def scores(
         codes.astype(np.float64) @ np.asarray(query, dtype=np.float32).astype(np.float64)
     ) * scales.astype(np.float64)
     return result
+
+
+def read_item_matrix(data: bytes) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    if data[:4] != MAGIC:
+        raise ValueError("not a Privet item matrix (bad magic)")
+    version, rows, dims = struct.unpack("<III", data[4:16])
+    if version != FORMAT_VERSION:
+        raise ValueError(f"item matrix format {version} is not supported (expected {FORMAT_VERSION})")
+    if len(data) != 16 + rows * 4 + rows * dims:
+        raise ValueError(f"item matrix: {len(data)} bytes, header implies {16 + rows * 4 + rows * dims}")
+    scales = np.frombuffer(data, dtype="<f4", count=rows, offset=16).astype(np.float32)
+    codes = np.frombuffer(data, dtype=np.int8, count=rows * dims, offset=16 + rows * 4).reshape(rows, dims)
+    return codes.copy(), scales

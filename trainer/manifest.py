@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,40 @@ def verify_files(version_dir: Path, manifest: dict[str, Any]) -> list[str]:
         if not path.is_file() or path.stat().st_size != entry["bytes"] or sha256_of(path) != entry["sha256"]:
             bad.append(entry["name"])
     return bad
+
+
+def write_manifest(version_dir: Path, manifest: dict[str, Any]) -> None:
+    """Atomically: a reader (the server, a widget) never sees half a manifest."""
+    tmp = version_dir / f"{POINTER_NAME}.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    tmp.replace(version_dir / POINTER_NAME)
+
+
+def catalog_entry(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    entry = next((c for c in manifest.get("catalogs", []) if c["name"] == name), None)
+    if entry is None:
+        raise SystemExit(f"catalog '{name}' is not indexed in model {manifest['version']}: "
+                         "run `npm run index-catalog` first")
+    found: dict[str, Any] = entry
+    return found
+
+
+def publish_catalog_file(models_dir: Path, name: str, key: str, file_name: str, dtype: str,
+                         write: Callable[[Path], None]) -> bool:
+    """Writes a per-catalogue file into the current version and names it under the catalogue
+    entry's `key`, replacing (and deleting) the file it named before. False, and nothing
+    written, when that exact file is already published."""
+    manifest = read_current_manifest(models_dir)
+    version_dir = models_dir / str(manifest["version"])
+    entry = catalog_entry(manifest, name)
+    if entry.get(key) == file_name and (version_dir / file_name).is_file():
+        return False
+    write(version_dir / file_name)
+    stale = entry.get(key)
+    entry[key] = file_name
+    manifest["files"] = [f for f in manifest["files"] if f["name"] not in (stale, file_name)]
+    manifest["files"].append(asdict(describe_file(version_dir / file_name, dtype)))
+    write_manifest(version_dir, manifest)
+    if stale and stale != file_name:
+        (version_dir / stale).unlink(missing_ok=True)
+    return True

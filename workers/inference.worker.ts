@@ -7,11 +7,16 @@ import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 // The WebGPU-capable (JSEP) build also runs the WASM execution provider; served by us.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import type { BusinessRules } from '../src/core/business-rules.ts';
+import { parseCatalog, type Product } from '../src/core/catalog.ts';
 import { CatalogRanker, type RankedItem } from '../src/core/catalog-ranker.ts';
 import { batchSizeFor, SentenceEncoder } from '../src/core/encoder.ts';
 import { parseIntentHead, predictIntents, type IntentHead, type IntentPrediction } from '../src/core/intent-head.ts';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { manifestCatalog, manifestFile, type Backend } from '../src/core/manifest.ts';
+import { revenueScale, type Objective } from '../src/core/objective.ts';
+import { explainRow, parseRanker, rankerForward, type RankerContext, type RankerWeights } from '../src/core/ranker.ts';
+import { forYou, type Recommendation, type RecContext } from '../src/core/recommendations.ts';
 import { TextTokenizer } from '../src/core/tokenize.ts';
 import { ModelAssets } from '../src/widget/model-assets.ts';
 
@@ -29,6 +34,8 @@ export interface EngineInit {
   dtype?: 'int8' | 'fp32';
   /** Name of a catalogue embedded in the manifest, needed by rank(). */
   catalog?: string;
+  /** The store's catalogue feed (prices, stock, titles), needed by recommend(). */
+  catalogUrl?: string;
   useCache?: boolean;
 }
 
@@ -43,6 +50,19 @@ export interface EngineInfo {
   catalog: { name: string; rows: number; intents: number } | null;
   loadMs: number;
   assets: { fromNetwork: number; fromCache: number; evicted: number };
+}
+
+export interface RecommendRequest {
+  /** Product ids the shopper viewed or bought, oldest first (this session's or IndexedDB's). */
+  history: string[];
+  k: number;
+  /** MMR trade-off, 1 = pure relevance (default 0.8). */
+  lambda?: number;
+  /** Default: in stock only, history items left out. */
+  rules?: Omit<BusinessRules, 'excludeRows'>;
+  objective?: Objective;
+  /** Leave the history's own items out (default true: they have their own shelf). */
+  excludeHistory?: boolean;
 }
 
 export interface RankRequest {
@@ -83,8 +103,19 @@ let state: {
   dtype: string;
   ranker: CatalogRanker | null;
   intents: IntentHead | null;
+  personal: { weights: RankerWeights; context: RankerContext; shelves: RecContext } | null;
   fallbackReason: string | null;
 } | null = null;
+
+/** The catalogue feed, row for row with the item matrix (the manifest's ids fix the order). */
+async function catalogRows(url: string, ids: readonly string[]): Promise<Product[]> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`catalog feed ${url}: HTTP ${response.status}`);
+  const byId = new Map(parseCatalog(await response.json()).products.map((p) => [p.id, p]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length) throw new Error(`catalog feed ${url} lacks ${missing.length} indexed products (first: ${missing[0]}); re-index the catalogue`);
+  return ids.map((id) => byId.get(id)!);
+}
 
 async function createEncoder(assets: ModelAssets, tokenizer: TextTokenizer, backend: Backend, file: string) {
   const session = await ort.InferenceSession.create(new Uint8Array(await assets.bytes(file)), {
@@ -139,13 +170,23 @@ const api = {
 
     let ranker: CatalogRanker | null = null;
     let intents: IntentHead | null = null;
+    let personal: NonNullable<typeof state>['personal'] = null;
     if (options.catalog) {
       const entry = manifestCatalog(manifest, options.catalog);
       ranker = new CatalogRanker(parseItemMatrix(await assets.bytes(entry.items)), await assets.json<string[]>(entry.ids));
       if (entry.intent_head) intents = parseIntentHead(await assets.json<unknown>(entry.intent_head));
+      if (entry.ranker && options.catalogUrl) {
+        const products = await catalogRows(options.catalogUrl, ranker.ids);
+        // No order data is published for catalogues yet: co-occurrence and popularity stay off.
+        personal = {
+          weights: parseRanker(await assets.json<unknown>(entry.ranker)),
+          context: { matrix: ranker.matrix, neighbours: null, popularity: null },
+          shelves: { products, matrix: ranker.matrix, revenueScale: revenueScale(products) },
+        };
+      }
     }
     const evicted = await assets.evictOtherVersions();
-    state = { assets, tokenizer, ...built, backend, ranker, intents, fallbackReason: null };
+    state = { assets, tokenizer, ...built, backend, ranker, intents, personal, fallbackReason: null };
     return {
       version: manifest.version,
       backend,
@@ -176,6 +217,32 @@ const api = {
     const query = request.itemId !== undefined ? ranker.vectorOf(request.itemId) : (await withFallback((e) => e.embed([request.text!])))[0]!;
     const intents = request.text !== undefined && state?.intents ? predictIntents(state.intents, query) : null;
     return { items: ranker.rank(query, request.k, request.excludeIds), intents, ms: performance.now() - started };
+  },
+
+  /**
+   * "For you": the catalogue ranker over the shopper's history (no encoder run: the items'
+   * embeddings are already in the matrix), the merchant's objective, rules and MMR, each
+   * pick with the history item that earned it.
+   */
+  recommend(request: RecommendRequest): { items: Recommendation[]; ms: number } {
+    const started = performance.now();
+    const personal = state?.personal;
+    const ids = state?.ranker;
+    if (!personal || !ids) throw new Error('inference worker: init() with a catalog that has a ranker, and its catalogUrl, before recommend()');
+    const rows = request.history.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
+    const forward = rankerForward(personal.weights, personal.context, rows);
+    const objective = request.objective;
+    const mix: [number, number] = objective ? [objective.click, objective.purchase] : [0.5, 0.5];
+    const items = forYou(personal.shelves, forward, (row) => {
+      const historyRow = explainRow(personal.weights, personal.context, forward, rows, row, mix);
+      return historyRow === null ? null : { historyRow };
+    }, {
+      k: request.k,
+      ...(request.lambda !== undefined && { lambda: request.lambda }),
+      ...(objective && { objective }),
+      rules: { ...request.rules, excludeRows: request.excludeHistory === false ? [] : rows },
+    });
+    return { items, ms: performance.now() - started };
   },
 
   /** Query → category and behavioural intents with probabilities (the catalogue's head). */

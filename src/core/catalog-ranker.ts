@@ -29,11 +29,16 @@ export class CatalogRanker {
     return this.#rowOf.has(id);
   }
 
-  /** The stored embedding of an item, e.g. to find items similar to it without the encoder. */
-  vectorOf(id: string): Float32Array {
+  /** The item-matrix row of a product id. */
+  rowOf(id: string): number {
     const row = this.#rowOf.get(id);
     if (row === undefined) throw new Error(`unknown item id "${id}"`);
-    return itemVector(this.matrix, row);
+    return row;
+  }
+
+  /** The stored embedding of an item, e.g. to find items similar to it without the encoder. */
+  vectorOf(id: string): Float32Array {
+    return itemVector(this.matrix, this.rowOf(id));
   }
 
   rank(query: Float32Array, k: number, excludeIds: Iterable<string> = []): RankedItem[] {

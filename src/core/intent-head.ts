@@ -4,6 +4,7 @@
  * the query's L2-normalised embedding. Checked against PyTorch on
  * tests/golden/intent-head.json.
  */
+import { decodeFloat32 } from './float32-base64.ts';
 
 export interface IntentLayer {
   rows: number;
@@ -31,20 +32,12 @@ export interface IntentPrediction {
   behaviours: ScoredIntent[];
 }
 
-function decodeFloat32(base64: string, expected: number, what: string): Float32Array {
-  const binary = atob(base64);
-  if (binary.length !== expected * 4) throw new Error(`intent head: ${what} has ${binary.length / 4} values, expected ${expected}`);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  return Float32Array.from({ length: expected }, (_, i) => view.getFloat32(i * 4, true));
-}
-
 function parseLayer(value: unknown, what: string, rows: number): IntentLayer {
   const layer = value as { rows?: unknown; cols?: unknown; weight?: unknown; bias?: unknown } | null;
   if (!layer || typeof layer.weight !== 'string' || typeof layer.bias !== 'string' || layer.rows !== rows || typeof layer.cols !== 'number') {
     throw new Error(`intent head: ${what} must have ${rows} rows, cols and base64 weight and bias`);
   }
-  return { rows, cols: layer.cols, weight: decodeFloat32(layer.weight, rows * layer.cols, `${what}.weight`), bias: decodeFloat32(layer.bias, rows, `${what}.bias`) };
+  return { rows, cols: layer.cols, weight: decodeFloat32(layer.weight, rows * layer.cols, `intent head: ${what}.weight`), bias: decodeFloat32(layer.bias, rows, `intent head: ${what}.bias`) };
 }
 
 export function parseIntentHead(json: unknown): IntentHead {

@@ -44,6 +44,8 @@ export interface ManifestCatalog {
   source_sha256: string;
   /** The catalogue's intent head (trainer/catalog_intents.py), once trained. */
   intent_head?: string;
+  /** The catalogue's ranker (trainer/recsys/publish_ranker.py), once published. */
+  ranker?: string;
 }
 
 /** models/manifest.json: which version is current. */
@@ -110,10 +112,11 @@ function parseCatalogEntry(value: unknown, index: number, names: ReadonlySet<str
   const source = string(entry, 'source_sha256');
   if (!SHA256_HEX.test(source)) fail(`catalogs[${index}].source_sha256 must be 64 lowercase hex digits`);
   const parsed: ManifestCatalog = { name: segment(string(entry, 'name'), 'catalog name'), items, ids, rows: positiveInteger(entry, 'rows'), source_sha256: source };
-  if (entry.intent_head !== undefined) {
-    const head = string(entry, 'intent_head');
-    if (!names.has(head)) fail(`catalogs[${index}] names "${head}", which is not in files`);
-    parsed.intent_head = head;
+  for (const key of ['intent_head', 'ranker'] as const) {
+    if (entry[key] === undefined) continue;
+    const file = string(entry, key);
+    if (!names.has(file)) fail(`catalogs[${index}] names "${file}", which is not in files`);
+    parsed[key] = file;
   }
   return parsed;
 }

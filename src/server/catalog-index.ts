@@ -70,8 +70,8 @@ export function publishItemMatrix(modelsDir: string, name: string, productIds: s
   writeAtomically(join(versionDir, entry.items), items);
   writeAtomically(join(versionDir, entry.ids), ids);
 
-  // The old intent head was trained on the old catalogue: it goes too (and is retrained).
-  const stale = existing ? [existing.items, existing.ids, existing.intent_head].filter((f): f is string => f !== undefined) : [];
+  // The old intent head and ranker were built from the old catalogue: they go too (and are rebuilt).
+  const stale = existing ? [existing.items, existing.ids, existing.intent_head, existing.ranker].filter((f): f is string => f !== undefined) : [];
   const updated: ModelManifest = {
     ...manifest,
     files: [

@@ -5,9 +5,9 @@
  * with their non-model fallback (popular or content-based items).
  */
 import * as Comlink from 'comlink';
-import type { EngineInfo, EngineInit, InferenceWorkerApi, RankRequest } from '../../workers/inference.worker.ts';
+import type { EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest } from '../../workers/inference.worker.ts';
 
-export type { EngineInfo, EngineInit, RankRequest } from '../../workers/inference.worker.ts';
+export type { EngineInfo, EngineInit, RankRequest, RecommendRequest } from '../../workers/inference.worker.ts';
 
 export class InferenceUnavailableError extends Error {
   override name = 'InferenceUnavailableError';
@@ -51,6 +51,10 @@ export class InferenceClient {
 
   rank(request: RankRequest) {
     return this.#call((remote) => remote.rank(request));
+  }
+
+  recommend(request: RecommendRequest) {
+    return this.#call((remote) => remote.recommend(request));
   }
 
   intent(query: string, top?: number) {

@@ -42,6 +42,17 @@ describe('demo storefront', () => {
     expect(chips.some((chip) => chip.startsWith('Science & Lab'))).toBe(true);
     expect(chips.some((chip) => chip.startsWith('gift'))).toBe(true);
     expect(requests.filter((url) => new URL(url).origin !== session.server.origin)).toEqual([]);
+    // For you: the catalogue's ranker over this visit's views, each pick with its reason.
+    const next = catalog.products.find((p) => p.id === ids[0])!;
+    await page.click(`#similar-list li[data-product-id="${next.id}"] a`);
+    await page.waitForSelector(`#for-you-list[data-history="${product.id} ${next.id}"]`);
+    const picks = await page.$$eval('#for-you-list li', (items) => items.map((li) => ({ id: (li as HTMLElement).dataset.productId!, reason: li.querySelector('.score')!.textContent })));
+    expect(picks).toHaveLength(8);
+    for (const pick of picks) {
+      expect([product.id, next.id]).not.toContain(pick.id);
+      expect(catalog.products.find((p) => p.id === pick.id)!.in_stock).toBe(true);
+      expect([`Because you viewed ${product.title}`, `Because you viewed ${next.title}`]).toContain(pick.reason);
+    }
     await page.screenshot({ path: join(repoRoot, 'test-results/demo-similar.png'), fullPage: true });
     await page.close();
   });

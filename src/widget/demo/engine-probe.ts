@@ -1,6 +1,7 @@
 /** Developer page handle used by tests/browser and bench/: the real worker, no shortcuts. */
 import type { IntentPrediction } from '../../core/intent-head.ts';
-import { startInferenceWorker, type EngineInfo, type EngineInit, type RankRequest } from '../inference-client.ts';
+import type { Recommendation } from '../../core/recommendations.ts';
+import { startInferenceWorker, type EngineInfo, type EngineInit, type RankRequest, type RecommendRequest } from '../inference-client.ts';
 
 export interface EngineProbe {
   init(options: Omit<EngineInit, 'manifestUrl'>): Promise<EngineInfo>;
@@ -8,6 +9,7 @@ export interface EngineProbe {
   embed(texts: string[]): Promise<number[][]>;
   rank(request: RankRequest): Promise<{ items: { id: string; score: number }[]; intents: IntentPrediction | null; ms: number }>;
   intent(query: string): Promise<IntentPrediction & { ms: number }>;
+  recommend(request: RecommendRequest): Promise<{ items: Recommendation[]; ms: number }>;
   simulateCrash(): Promise<void>;
   restarts(): number;
   /** Wall-clock milliseconds of each single-text embed call, measured on this page. */
@@ -27,6 +29,7 @@ window.engineProbe = {
   embed: async (texts) => (await worker.embed(texts)).map((v) => Array.from(v)),
   rank: (request) => worker.rank(request),
   intent: (query) => worker.intent(query),
+  recommend: (request) => worker.recommend(request),
   simulateCrash: () => worker.simulateCrash(),
   restarts: () => worker.restarts,
   async time(texts) {

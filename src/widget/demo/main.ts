@@ -1,7 +1,9 @@
 /**
- * Placeholder storefront: one product of the demo catalog, its "similar items" and a
- * search box. The inference worker embeds the product's text (or the query) in this
- * browser with the real model and ranks the whole catalogue's item matrix exactly.
+ * Placeholder storefront: one product of the demo catalog, its "similar items", a search
+ * box and "recommended for you". The inference worker embeds the product's text (or the
+ * query) in this browser with the real model and ranks the whole catalogue's item matrix
+ * exactly; for-you runs the catalogue's ranker over the products viewed in this visit
+ * (held in memory only, until the IndexedDB store exists).
  */
 import { parseCatalog, productText, type Product } from '../../core/catalog.ts';
 import type { IntentPrediction } from '../../core/intent-head.ts';
@@ -17,6 +19,7 @@ const searchInput = document.querySelector<HTMLInputElement>('#search-input')!;
 const searchSection = document.querySelector<HTMLElement>('#search-results')!;
 const searchList = document.querySelector<HTMLOListElement>('#search-list')!;
 const intentChips = document.querySelector<HTMLUListElement>('#intent-chips')!;
+const forYouList = document.querySelector<HTMLOListElement>('#for-you-list')!;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
   const node = Object.assign(document.createElement(tag), props);
@@ -42,9 +45,9 @@ function renderProduct(product: Product): void {
   document.title = `${product.title} · Privet demo store`;
 }
 
-function renderCards(list: HTMLOListElement, items: { product: Product; score: number }[]): void {
+function renderCards(list: HTMLOListElement, items: { product: Product; score: number; reason?: string }[]): void {
   list.replaceChildren(
-    ...items.map(({ product, score }) => {
+    ...items.map(({ product, score, reason }) => {
       const item = element(
         'li',
         {},
@@ -54,7 +57,7 @@ function renderCards(list: HTMLOListElement, items: { product: Product; score: n
           element('img', { src: `/${product.image}`, alt: '', loading: 'lazy' }),
           element('p', { className: 'title' }, product.title),
           element('p', { className: 'price' }, money.format(product.price)),
-          element('p', { className: 'score' }, `similarity ${score.toFixed(3)}`),
+          element('p', { className: 'score' }, reason ?? `similarity ${score.toFixed(3)}`),
         ),
       );
       item.dataset.productId = product.id;
@@ -79,12 +82,18 @@ async function main(): Promise<void> {
   const { products } = parseCatalog(await response.json());
   const byId = new Map(products.map((p) => [p.id, p]));
   const selected = () => byId.get(new URLSearchParams(location.search).get('product') ?? '') ?? products[0]!;
-  const withProducts = (items: { id: string; score: number }[]) =>
-    items.flatMap(({ id, score }) => (byId.has(id) ? [{ product: byId.get(id)!, score }] : []));
+  const withProducts = (items: { id: string; score: number; reason?: string }[]) =>
+    items.flatMap((item) => (byId.has(item.id) ? [{ ...item, product: byId.get(item.id)! }] : []));
+  const viewed: string[] = [];
 
   renderProduct(selected());
   const engine = startInferenceWorker();
-  const info = await engine.init({ manifestUrl: new URL('/v1/manifest', location.href).href, backend: 'auto', catalog: 'demo' });
+  const info = await engine.init({
+    manifestUrl: new URL('/v1/manifest', location.href).href,
+    backend: 'auto',
+    catalog: 'demo',
+    catalogUrl: new URL('/catalog/demo-catalog.json', location.href).href,
+  });
 
   const showSimilar = async () => {
     const product = selected();
@@ -94,6 +103,10 @@ async function main(): Promise<void> {
     statusLine.textContent =
       `Computed in your browser by ${info.version} (${info.dtype}, ${info.backend}) in ${ms.toFixed(0)} ms ` +
       `over all ${info.catalog?.rows} products.`;
+    if (viewed.at(-1) !== product.id) viewed.push(product.id);
+    const forYou = await engine.recommend({ history: viewed, k: SIMILAR_COUNT });
+    renderCards(forYouList, withProducts(forYou.items));
+    forYouList.dataset.history = viewed.join(' ');
   };
 
   // Following a card re-ranks in place: the model stays loaded, nothing reloads.
@@ -106,6 +119,7 @@ async function main(): Promise<void> {
     void showSimilar();
   };
   similarList.addEventListener('click', follow);
+  forYouList.addEventListener('click', follow);
   searchList.addEventListener('click', follow);
   window.addEventListener('popstate', () => void showSimilar());
 

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { Product } from '../../src/core/catalog.ts';
+import { ruleFilter, type BusinessRules } from '../../src/core/business-rules.ts';
+
+const product = (id: string, price: number, category: string[], in_stock = true): Product => ({ id, title: id, description: '', category, brand: '', price, in_stock, image: 'i', tags: [] });
+const products = [
+  product('skillet', 24, ['Kitchen', 'Cookware', 'Skillets']),
+  product('dutch-oven', 90, ['Kitchen', 'Cookware', 'Dutch Ovens']),
+  product('spatula', 8, ['Kitchen', 'Utensils']),
+  product('mat', 30, ['Yoga', 'Mats'], false),
+  product('sample', 0, ['Kitchen', 'Cook']),
+];
+const passing = (rules?: BusinessRules) => {
+  const allowed = ruleFilter(products, rules);
+  return products.flatMap((p, row) => (allowed(row) ? [p.id] : []));
+};
+
+describe('ruleFilter', () => {
+  it('keeps only in-stock items unless told otherwise', () => {
+    expect(passing()).toEqual(['skillet', 'dutch-oven', 'spatula', 'sample']);
+    expect(passing({ inStockOnly: false })).toContain('mat');
+  });
+
+  it('excludes ids and rows, ignoring ids the catalogue no longer has', () => {
+    expect(passing({ excludeIds: ['skillet', 'gone'], excludeRows: [2] })).toEqual(['dutch-oven', 'sample']);
+    expect(passing({ excludeIds: new Set(['sample']) })).toEqual(['skillet', 'dutch-oven', 'spatula']);
+  });
+
+  it('applies an inclusive price range with either bound', () => {
+    expect(passing({ price: { min: 8, max: 24 } })).toEqual(['skillet', 'spatula']);
+    expect(passing({ price: { max: 10 } })).toEqual(['spatula', 'sample']);
+    expect(passing({ price: { min: 30 }, inStockOnly: false })).toEqual(['dutch-oven', 'mat']);
+  });
+
+  it('restricts to a category path prefix by whole segments', () => {
+    expect(passing({ category: 'Kitchen > Cookware' })).toEqual(['skillet', 'dutch-oven']);
+    expect(passing({ category: 'Kitchen' })).toEqual(['skillet', 'dutch-oven', 'spatula', 'sample']);
+    expect(passing({ category: 'Kitchen > Cook' })).toEqual(['sample']);
+    expect(passing({ category: 'Garden' })).toEqual([]);
+  });
+
+  it('rejects impossible rules clearly', () => {
+    expect(() => ruleFilter(products, { price: { min: 50, max: 20 } })).toThrow(/price min 50 is above max 20/);
+    expect(() => ruleFilter(products, { price: { min: -1 } })).toThrow(/price min must be a non-negative number, got -1/);
+    expect(() => ruleFilter(products, { excludeRows: [5] })).toThrow(/excluded row 5 is not in the catalogue \(5 rows\)/);
+    expect(() => ruleFilter(products, { category: ' ' })).toThrow(/category must not be empty/);
+  });
+});

@@ -1,0 +1,1 @@
+"""Sequential recommendation: datasets, metrics, baselines and the Privet ranker."""
