@@ -28,6 +28,11 @@ def quantize_rows(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8
     return codes.astype(np.int8), scales
 
 
+def dequantize(codes: npt.NDArray[np.int8], scales: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """The float32 rows the browser's itemVector() returns: code * scale."""
+    return (codes.astype(np.float32) * scales[:, None]).astype(np.float32)
+
+
 def serialize(codes: npt.NDArray[np.int8], scales: npt.NDArray[np.float32]) -> bytes:
     rows, dims = codes.shape
     header = MAGIC + struct.pack("<III", FORMAT_VERSION, rows, dims)

@@ -230,6 +230,10 @@ const api = {
     const ids = state?.ranker;
     if (!personal || !ids) throw new Error('inference worker: init() with a catalog that has a ranker, and its catalogUrl, before recommend()');
     const rows = request.history.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
+    // Nothing to personalise from (a first visit, or only products that left the catalogue):
+    // an empty shelf, so the page shows its trending or similar-items shelf instead of
+    // an arbitrary list.
+    if (rows.length === 0) return { items: [], ms: performance.now() - started };
     const forward = rankerForward(personal.weights, personal.context, rows);
     const objective = request.objective;
     const mix: [number, number] = objective ? [objective.click, objective.purchase] : [0.5, 0.5];

@@ -51,6 +51,8 @@ describe('for-you recommendations in the browser worker', () => {
     const catalog = (await (await fetch(`${session.server.origin}/catalog/demo-catalog.json`)).json()) as { products: { id: string; title: string; in_stock: boolean }[] };
     const byId = new Map(catalog.products.map((p) => [p.id, p]));
     const historyTitles = history.map((id) => byId.get(id)!.title);
+    const empty = await page.evaluate(() => window.engineProbe.recommend({ history: [], k: 8 }));
+    expect(empty.items).toEqual([]);
     for (const item of items) {
       expect(history).not.toContain(item.id);
       expect(byId.get(item.id)!.in_stock).toBe(true);

@@ -100,3 +100,12 @@ def history_weight_matrix(histories: Sequence[npt.NDArray[np.int64]], n_items: i
         return sp.csr_matrix((0, n_items))
     return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                          shape=(len(histories), n_items))
+
+
+def neighbour_lists(neighbours: sp.csr_matrix) -> list[list[tuple[int, float]]]:
+    """Row by row [(neighbour row, weight), ...]: the JSON form the browser parses
+    (src/core/neighbours.ts neighboursFromLists)."""
+    csr = neighbours.tocsr()
+    return [[(int(c), float(w)) for c, w in zip(csr.indices[csr.indptr[r]:csr.indptr[r + 1]],
+                                                 csr.data[csr.indptr[r]:csr.indptr[r + 1]], strict=True)]
+            for r in range(csr.shape[0])]

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 
 from trainer.intent import encode_float32
-from trainer.item_matrix import quantize_rows
-from trainer.recsys.cooccurrence import CooccurrenceConfig, neighbour_matrix, occurrence_counts
+from trainer.item_matrix import dequantize, quantize_rows
+from trainer.recsys.cooccurrence import CooccurrenceConfig, neighbour_lists, neighbour_matrix, occurrence_counts
 from trainer.recsys.ranker import FeatureSource, Ranker, RankerConfig, export_ranker, pack_histories
 
 ENCODER_GOLDEN = Path("tests/golden/encoder.json")
@@ -31,7 +31,7 @@ KNN_DECAY, KNN_MAX_HISTORY = 0.6, 4
 
 def golden_ranker(embeddings: list[list[float]]) -> dict[str, Any]:
     codes, scales = quantize_rows(np.array(embeddings[:ITEMS], dtype=np.float32))
-    items = (codes.astype(np.float32) * scales[:, None]).astype(np.float32)
+    items = dequantize(codes, scales)
     rng = np.random.default_rng(11)
     # The last 4 items never occur: new products without order data (no_orders = 1).
     sequences = [rng.integers(0, ITEMS - 4, rng.integers(2, 9)) for _ in range(60)]
@@ -85,14 +85,11 @@ def golden_ranker(embeddings: list[list[float]]) -> dict[str, Any]:
                 "personal": personal.grad.tolist(),
             },
         })
-    csr = neighbours.tocsr()
     return {
         "written_by": "python -m trainer.recsys.golden",
         "ranker": export_ranker(model, KNN_DECAY, KNN_MAX_HISTORY),
         "items": {"codes": codes.tolist(), "scales": [float(s) for s in scales]},
-        "neighbours": [[[int(c), float(w)] for c, w in zip(csr.indices[csr.indptr[r]:csr.indptr[r + 1]],
-                                                           csr.data[csr.indptr[r]:csr.indptr[r + 1]], strict=True)]
-                       for r in range(ITEMS)],
+        "neighbours": neighbour_lists(neighbours),
         "popularity": popularity.tolist(),
         "cases": out_cases,
     }

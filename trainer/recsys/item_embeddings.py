@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from trainer.base_model import MAX_TOKENS
-from trainer.item_matrix import quantize_rows
+from trainer.item_matrix import dequantize, quantize_rows
 from trainer.manifest import read_current_manifest
 
 DEFAULT_MODELS_DIR = Path("models")
@@ -47,18 +47,26 @@ def encode_texts(texts: list[str], models_dir: Path = DEFAULT_MODELS_DIR) -> npt
     return out
 
 
+ItemRows = tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]
+
+
+def browser_item_matrix(texts: list[str], models_dir: Path = DEFAULT_MODELS_DIR,
+                        cache_dir: Path | None = DEFAULT_CACHE_DIR) -> ItemRows:
+    """The int8 codes and per-row scales the browser's item matrix would hold for `texts`."""
+    version = read_current_manifest(models_dir)["version"]
+    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+    cached = cache_dir / f"{version}-{digest}.npz" if cache_dir else None
+    if cached and cached.exists():
+        with np.load(cached) as stored:
+            return stored["codes"], stored["scales"]
+    codes, scales = quantize_rows(encode_texts(texts, models_dir))
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cached, codes=codes, scales=scales)
+    return codes, scales
+
+
 def browser_item_embeddings(texts: list[str], models_dir: Path = DEFAULT_MODELS_DIR,
                             cache_dir: Path | None = DEFAULT_CACHE_DIR) -> npt.NDArray[np.float32]:
     """Dequantised int8 item rows, as the browser's item matrix holds them."""
-    version = read_current_manifest(models_dir)["version"]
-    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    cached = cache_dir / f"{version}-{digest}.npy" if cache_dir else None
-    if cached and cached.exists():
-        loaded: npt.NDArray[np.float32] = np.load(cached)
-        return loaded
-    codes, scales = quantize_rows(encode_texts(texts, models_dir))
-    embeddings = (codes.astype(np.float32) * scales[:, None]).astype(np.float32)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        np.save(cached, embeddings)
-    return embeddings
+    return dequantize(*browser_item_matrix(texts, models_dir, cache_dir))

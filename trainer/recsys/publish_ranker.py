@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from trainer.item_matrix import read_item_matrix
+from trainer.item_matrix import dequantize, read_item_matrix
 from trainer.manifest import catalog_entry, publish_catalog_file, read_current_manifest
 
 RECIPE = "ranker-prior-v2"
@@ -35,7 +35,7 @@ def catalog_embeddings(models_dir: Path, name: str) -> npt.NDArray[np.float32]:
     manifest = read_current_manifest(models_dir)
     entry = catalog_entry(manifest, name)
     codes, scales = read_item_matrix((models_dir / manifest["version"] / entry["items"]).read_bytes())
-    return (codes.astype(np.float32) * scales[:, None]).astype(np.float32)
+    return dequantize(codes, scales)
 
 
 def prior_ranker(embeddings: npt.NDArray[np.float32]) -> dict[str, object]:

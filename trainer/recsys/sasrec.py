@@ -3,8 +3,9 @@ against. Items are learned IDs, a causal transformer reads the history, and the 
 position's state scores every item through the (tied) item embeddings.
 
 Trained with full softmax cross-entropy over the whole catalogue at every position rather
-than the paper's one sampled negative: with a few thousand items the full softmax is cheap
-and gives a clearly stronger baseline, so the comparison is against a fair opponent.
+than the paper's one sampled negative: with a few thousand items the full softmax is
+affordable, and it is known to make SASRec much stronger (Klenitskiy & Vasilev, RecSys 2023),
+so the ranker is compared with a fair opponent, not a weakened one.
 Model selection (early stopping, the grid) uses valid NDCG@10 through the common harness.
 """
 
@@ -25,8 +26,7 @@ from trainer.recsys.data import RecDataset
 from trainer.recsys.harness import History, evaluate
 
 # Token ids: 0 pads, 1 opens every window, items are shifted by 2. The start token gives an
-# empty history something to read (it is trained to predict a sequence's first item) and
-# lets the model tell a short history from a long one cut at max_len.
+# empty history something to read: it is trained to predict a sequence's first item.
 PAD = 0
 START = 1
 OFFSET = 2
@@ -34,16 +34,20 @@ OFFSET = 2
 
 @dataclass(frozen=True)
 class SasrecConfig:
+    """Defaults are the best of a small sweep on Amazon Scientific (valid NDCG@10). Weight
+    decay mattered most (0 → 0.5: 0.061 → 0.066); lr 1e-3 with batch 256 had barely left
+    popularity after 5 epochs, so the defaults take more, smaller, faster steps."""
+
     hidden: int = 64
     layers: int = 2
     heads: int = 2
-    dropout: float = 0.5
+    dropout: float = 0.3
     max_len: int = 50  # history items the model reads; older ones are dropped
-    lr: float = 1e-3
-    weight_decay: float = 0.0
-    batch: int = 256
+    lr: float = 3e-3
+    weight_decay: float = 0.5  # AdamW's decoupled decay
+    batch: int = 64  # sequences per step
     epochs: int = 200  # upper bound; early stopping usually ends far sooner
-    patience: int = 10  # evaluations without a better valid NDCG@10 before stopping
+    patience: int = 5  # evaluations without a better valid NDCG@10 before stopping
     eval_every: int = 1  # epochs between valid evaluations
 
 
@@ -182,8 +186,9 @@ def _train(dataset: RecDataset, config: SasrecConfig, device: str, seed: int,
             if stale >= config.patience:
                 break
     model.load_state_dict(best_state)
+    model.eval()
     log(f"sasrec best epoch {best_epoch}: valid ndcg@10 {best_ndcg:.4f}")
-    return SasrecScorer(model, config.max_len, device), best_ndcg
+    return scorer, best_ndcg
 
 
 def fit_sasrec(dataset: RecDataset, config: SasrecConfig, device: str = "cpu", seed: int = 0,

@@ -34,6 +34,8 @@ def test_runs_every_model_on_any_recbole_directory(tmp_path: Path, capsys: pytes
     assert result["ours"]["shared_parameters"] == 8 * 384 + 8 + 50 + 2 * 5
     printed = capsys.readouterr().out
     assert "history items removed from the ranking" in printed
+    assert result["browser_parity"]["mismatches"] == 0  # src/core/ranker.ts gives the trainer's top-10
+    assert result["browser_parity"]["shoppers"] == 60
     json.dumps(result)  # serialisable as written
 
 
