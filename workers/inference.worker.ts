@@ -103,7 +103,7 @@ let state: {
   dtype: string;
   ranker: CatalogRanker | null;
   intents: IntentHead | null;
-  personal: { weights: RankerWeights; context: RankerContext; shelves: RecContext } | null;
+  recommender: { weights: RankerWeights; context: RankerContext; shelves: RecContext } | null;
   fallbackReason: string | null;
 } | null = null;
 
@@ -170,7 +170,7 @@ const api = {
 
     let ranker: CatalogRanker | null = null;
     let intents: IntentHead | null = null;
-    let personal: NonNullable<typeof state>['personal'] = null;
+    let recommender: NonNullable<typeof state>['recommender'] = null;
     if (options.catalog) {
       const entry = manifestCatalog(manifest, options.catalog);
       ranker = new CatalogRanker(parseItemMatrix(await assets.bytes(entry.items)), await assets.json<string[]>(entry.ids));
@@ -178,7 +178,7 @@ const api = {
       if (entry.ranker && options.catalogUrl) {
         const products = await catalogRows(options.catalogUrl, ranker.ids);
         // No order data is published for catalogues yet: co-occurrence and popularity stay off.
-        personal = {
+        recommender = {
           weights: parseRanker(await assets.json<unknown>(entry.ranker)),
           context: { matrix: ranker.matrix, neighbours: null, popularity: null },
           shelves: { products, matrix: ranker.matrix, revenueScale: revenueScale(products) },
@@ -186,7 +186,7 @@ const api = {
       }
     }
     const evicted = await assets.evictOtherVersions();
-    state = { assets, tokenizer, ...built, backend, ranker, intents, personal, fallbackReason: null };
+    state = { assets, tokenizer, ...built, backend, ranker, intents, recommender, fallbackReason: null };
     return {
       version: manifest.version,
       backend,
@@ -226,19 +226,19 @@ const api = {
    */
   recommend(request: RecommendRequest): { items: Recommendation[]; ms: number } {
     const started = performance.now();
-    const personal = state?.personal;
+    const recommender = state?.recommender;
     const ids = state?.ranker;
-    if (!personal || !ids) throw new Error('inference worker: init() with a catalog that has a ranker, and its catalogUrl, before recommend()');
+    if (!recommender || !ids) throw new Error('inference worker: init() with a catalog that has a ranker, and its catalogUrl, before recommend()');
     const rows = request.history.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
     // Nothing to personalise from (a first visit, or only products that left the catalogue):
     // an empty shelf, so the page shows its trending or similar-items shelf instead of
     // an arbitrary list.
     if (rows.length === 0) return { items: [], ms: performance.now() - started };
-    const forward = rankerForward(personal.weights, personal.context, rows);
+    const forward = rankerForward(recommender.weights, recommender.context, rows);
     const objective = request.objective;
     const mix: [number, number] = objective ? [objective.click, objective.purchase] : [0.5, 0.5];
-    const items = forYou(personal.shelves, forward, (row) => {
-      const historyRow = explainRow(personal.weights, personal.context, forward, rows, row, mix);
+    const items = forYou(recommender.shelves, forward, (row) => {
+      const historyRow = explainRow(recommender.weights, recommender.context, forward, rows, row, mix);
       return historyRow === null ? null : { historyRow };
     }, {
       k: request.k,
