@@ -35,9 +35,6 @@ class Split:
     def __len__(self) -> int:
         return len(self.targets)
 
-    def subset(self, rows: npt.NDArray[np.int64]) -> Split:
-        return Split(self.users[rows], [self.histories[i] for i in rows], self.targets[rows])
-
     def truncated(self, max_history: int) -> Split:
         """The same rows with only the last `max_history` history items (a newer shopper)."""
         cut = [most_recent(h, max_history) for h in self.histories]

@@ -1,6 +1,6 @@
 """Item text embeddings exactly as the browser sees them: the current version's fp32 ONNX
 encoder (what the server indexes catalogues with), quantised to int8 rows with a per-row
-scale (trainer.item_matrix) and dequantised. Cached under .cache/ by model version and a
+scale (trainer.item_matrix); callers dequantise. Cached under .cache/ by model version and a
 digest of the texts, because embedding a few thousand texts takes about a minute on 2 cores.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from trainer.base_model import MAX_TOKENS
-from trainer.item_matrix import dequantize, quantize_rows
+from trainer.item_matrix import quantize_rows
 from trainer.manifest import read_current_manifest
 
 DEFAULT_MODELS_DIR = Path("models")
@@ -64,9 +64,3 @@ def browser_item_matrix(texts: list[str], models_dir: Path = DEFAULT_MODELS_DIR,
         cached.parent.mkdir(parents=True, exist_ok=True)
         np.savez(cached, codes=codes, scales=scales)
     return codes, scales
-
-
-def browser_item_embeddings(texts: list[str], models_dir: Path = DEFAULT_MODELS_DIR,
-                            cache_dir: Path | None = DEFAULT_CACHE_DIR) -> npt.NDArray[np.float32]:
-    """Dequantised int8 item rows, as the browser's item matrix holds them."""
-    return dequantize(*browser_item_matrix(texts, models_dir, cache_dir))

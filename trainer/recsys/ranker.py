@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -232,10 +232,6 @@ def user_folds(split: Split, folds: int, seed: int) -> npt.NDArray[np.int64]:
     drawn = np.random.default_rng(seed).integers(0, folds, len(users))
     assignment = dict(zip(users.tolist(), drawn.tolist(), strict=True))
     return np.array([assignment[int(u)] for u in split.users], dtype=np.int64)
-
-
-def config_dict(config: RankerConfig) -> dict[str, Any]:
-    return asdict(config)
 
 
 def export_ranker(model: Ranker, knn_decay: float, knn_max_history: int) -> dict[str, Any]:
