@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { neighboursFromLists } from '../src/core/neighbours.ts';
-import { softmaxOver } from '../src/core/objective.ts';
 import { parseRanker, rankerForward, type RankerContext } from '../src/core/ranker.ts';
 import { topK } from '../src/core/similarity.ts';
+import { softmax } from '../src/core/softmax.ts';
 
 interface ParityCase {
   history: number[];
@@ -34,7 +34,6 @@ const context: RankerContext = {
 };
 const ranker = parseRanker(json('ranker.json'));
 const cases = json('cases.json') as ParityCase[];
-const allRows = Array.from({ length: matrix.rows }, (_, row) => row);
 
 // A swap is a tie when the two scores agree to float32 rounding of probabilities.
 const TIE = 1e-7;
@@ -44,8 +43,8 @@ let worst = 0;
 const mismatches: number[] = [];
 cases.forEach((c, index) => {
   const forward = rankerForward(ranker, context, c.history);
-  const click = softmaxOver(forward.click, allRows);
-  const purchase = softmaxOver(forward.purchase, allRows);
+  const click = softmax(forward.click);
+  const purchase = softmax(forward.purchase);
   const mixed = click.map((p, row) => 0.5 * p + 0.5 * purchase[row]!);
   const top = topK(mixed, c.rows.length);
   top.forEach(({ score }, i) => (worst = Math.max(worst, Math.abs(score - c.scores[i]!))));

@@ -5,6 +5,7 @@
  * tests/golden/intent-head.json.
  */
 import { decodeFloat32 } from './float32-base64.ts';
+import { softmax } from './softmax.ts';
 
 export interface IntentLayer {
   rows: number;
@@ -69,12 +70,8 @@ function affine(layer: IntentLayer, x: Float32Array): Float64Array {
 
 /** Raw category softmax and behaviour sigmoid, in the head's own order. */
 export function intentProbabilities(head: IntentHead, embedding: Float32Array): { categories: Float64Array; behaviours: Float64Array } {
-  const logits = affine(head.categoryLayer, embedding);
-  const max = Math.max(...logits);
-  const exp = logits.map((l) => Math.exp(l - max));
-  const total = exp.reduce((a, b) => a + b, 0);
   return {
-    categories: exp.map((e) => e / total),
+    categories: softmax(affine(head.categoryLayer, embedding)),
     behaviours: affine(head.behaviourLayer, embedding).map((l) => 1 / (1 + Math.exp(-l))),
   };
 }

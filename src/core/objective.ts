@@ -6,6 +6,7 @@
  * (trainer/recsys/ranker.py combine_outputs is the same without the revenue term.)
  */
 import type { Product } from './catalog.ts';
+import { softmax } from './softmax.ts';
 
 export interface Objective {
   click: number;
@@ -50,20 +51,14 @@ export function revenueScale(products: readonly Product[]): number {
 /**
  * Softmax of `logits` restricted to `rows`: each output's probability mass sums to 1 over
  * what can actually be shown, so rows removed by business rules take no share of it.
- * Shifted by the maximum so large logits cannot overflow exp.
  */
 export function softmaxOver(logits: ArrayLike<number>, rows: readonly number[]): Float64Array {
-  let max = -Infinity;
-  for (const row of rows) {
+  const picked = rows.map((row) => {
     const logit = logits[row];
     if (logit === undefined || !Number.isFinite(logit)) throw new Error(`objective: logit of row ${row} is ${String(logit)}`);
-    max = Math.max(max, logit);
-  }
-  const out = new Float64Array(rows.length);
-  let total = 0;
-  for (let i = 0; i < rows.length; i++) total += out[i] = Math.exp(logits[rows[i]!]! - max);
-  for (let i = 0; i < out.length; i++) out[i]! /= total;
-  return out;
+    return logit;
+  });
+  return softmax(picked);
 }
 
 /** The objective's expected value of each of `rows` (parallel to `rows`). */

@@ -17,6 +17,7 @@
 import { decodeFloat32 } from './float32-base64.ts';
 import { itemVector, scoreAll, type ItemMatrix } from './item-matrix.ts';
 import type { Neighbours } from './neighbours.ts';
+import { softmax } from './softmax.ts';
 
 export const RANKER_FEATURES = ['knn', 'popularity', 'in_history', 'last_cosine', 'no_orders'] as const;
 export const RANKER_OUTPUTS = ['click', 'purchase'] as const;
@@ -184,16 +185,6 @@ export function rankerForward(ranker: RankerWeights, context: RankerContext, his
     return out;
   }) as [Float32Array, Float32Array];
   return { click, purchase, attended, attention, user, features, projected };
-}
-
-function softmax(logits: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
-  const out = new Float64Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
-  for (let i = 0; i < logits.length; i++) out[i]! /= sum;
-  return out;
 }
 
 /**
