@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from trainer.base_model import load_sentence_transformer, locate_base_model
-from trainer.manifest import catalog_entry, publish_catalog_file, read_current_manifest, write_manifest
+from trainer.manifest import publish_catalog_file, read_current_manifest
 
 # Bump when the recipe in trainer.intent changes, so published heads are retrained.
 RECIPE = "intent-v3"
@@ -39,30 +39,29 @@ def catalog_categories(catalog: dict[str, Any]) -> tuple[list[str], dict[int, li
 
 def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]:
     manifest = read_current_manifest(models_dir)
-    published = catalog_entry(manifest, name).get("intent_head")
     source = catalog_path.read_bytes()
     digest = hashlib.sha256(RECIPE.encode() + source + manifest["version"].encode()).hexdigest()[:12]
     file_name = f"intent.{name}.{digest}.json"
-    if published == file_name and (models_dir / manifest["version"] / file_name).is_file():
-        return file_name, False
-
-    # PyTorch loads only when there is training to do: setup runs this on every call.
-    from trainer.intent import BEHAVIOURS, export_head, train_intent_head
-
     names, extra = catalog_categories(json.loads(source))
-    model = load_sentence_transformer(locate_base_model())
 
-    def embed(texts: list[str]) -> np.ndarray:
-        return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
+    def write(path: Path) -> None:
+        # PyTorch loads only when there is training to do: setup runs this on every call.
+        from trainer.intent import export_head, train_intent_head
 
-    head = train_intent_head(embed, names, extra)
-    publish_catalog_file(models_dir, name, "intent_head", file_name, "json",
-                         lambda path: export_head(head, names, path))
-    # The manifest's intent list names what this version's heads can predict.
-    updated = read_current_manifest(models_dir)
-    updated["intents"] = [*names, *BEHAVIOURS]
-    write_manifest(models_dir / updated["version"], updated)
-    return file_name, True
+        model = load_sentence_transformer(locate_base_model())
+
+        def embed(texts: list[str]) -> np.ndarray:
+            return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
+
+        export_head(train_intent_head(embed, names, extra), names, path)
+
+    def list_intents(updated: dict[str, Any]) -> None:
+        from trainer.intent import BEHAVIOURS
+
+        # The manifest's intent list names what this version's heads can predict.
+        updated["intents"] = [*names, *BEHAVIOURS]
+
+    return file_name, publish_catalog_file(models_dir, name, "intent_head", file_name, "json", write, list_intents)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -102,10 +102,12 @@ def catalog_entry(manifest: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def publish_catalog_file(models_dir: Path, name: str, key: str, file_name: str, dtype: str,
-                         write: Callable[[Path], None]) -> bool:
+                         write: Callable[[Path], None],
+                         update: Callable[[dict[str, Any]], None] | None = None) -> bool:
     """Writes a per-catalogue file into the current version and names it under the catalogue
-    entry's `key`, replacing (and deleting) the file it named before. False, and nothing
-    written, when that exact file is already published."""
+    entry's `key`, replacing (and deleting) the file it named before; `update` may change
+    the rest of the manifest in the same write. False, and neither callback called, when
+    that exact file is already published: `write` is where the expensive work belongs."""
     manifest = read_current_manifest(models_dir)
     version_dir = models_dir / str(manifest["version"])
     entry = catalog_entry(manifest, name)
@@ -116,6 +118,8 @@ def publish_catalog_file(models_dir: Path, name: str, key: str, file_name: str, 
     entry[key] = file_name
     manifest["files"] = [f for f in manifest["files"] if f["name"] not in (stale, file_name)]
     manifest["files"].append(asdict(describe_file(version_dir / file_name, dtype)))
+    if update:
+        update(manifest)
     write_manifest(version_dir, manifest)
     if stale and stale != file_name:
         (version_dir / stale).unlink(missing_ok=True)

@@ -27,7 +27,7 @@ import torch
 
 from trainer.item_matrix import dequantize, serialize
 from trainer.recsys.baselines import fit_popularity, tune_itemknn, tune_text
-from trainer.recsys.cooccurrence import neighbour_lists, neighbour_matrix, occurrence_counts
+from trainer.recsys.cooccurrence import neighbour_lists
 from trainer.recsys.data import RecDataset, Split, load_dataset
 from trainer.recsys.harness import Scorer, evaluate, ranks
 from trainer.recsys.item_embeddings import DEFAULT_MODELS_DIR, ItemRows, browser_item_matrix
@@ -35,12 +35,11 @@ from trainer.recsys.metrics import METRIC_NAMES, ranking_metrics
 from trainer.recsys.ranker import (
     FEATURES,
     OUTPUTS,
-    FeatureSource,
     RankerConfig,
     RankerScorer,
     export_ranker,
     fit_ranker,
-    user_folds,
+    fold_feature_sources,
 )
 from trainer.recsys.sasrec import SasrecConfig, tune_sasrec
 
@@ -54,25 +53,6 @@ SASREC_GRID = [SasrecConfig(dropout=dropout, lr=3e-3, weight_decay=0.5, batch=64
 # Published on exactly this split (VQ-Rec README, "as in paper"); shown beside ours, not rerun.
 PUBLISHED = {"Scientific": {"vq-rec (published)": {"recall@10": 0.1211, "ndcg@10": 0.0643,
                                                    "recall@50": 0.2369, "ndcg@50": 0.0897}}}
-
-
-def ranker_feature_sources(dataset: RecDataset, embeddings: np.ndarray[Any, np.dtype[np.float32]], knn: Any,
-                           seed: int) -> tuple[FeatureSource, list[FeatureSource], np.ndarray[Any, np.dtype[np.int64]]]:
-    """The serving source (all training sequences) and one per user fold, built without that
-    fold's shoppers: a training row's co-occurrence feature must not count its own target,
-    or the ranker learns to trust co-occurrence more than it deserves on unseen shoppers."""
-    sequences = dataset.train_sequences()
-    users = sorted(set(dataset.train.users.tolist()) | set(dataset.valid.users.tolist()))
-
-    def source(kept: list[np.ndarray[Any, np.dtype[np.int64]]]) -> FeatureSource:
-        return FeatureSource(neighbour_matrix(kept, dataset.n_items, knn.cooccurrence),
-                             occurrence_counts(kept, dataset.n_items), embeddings, knn.decay, knn.max_history)
-
-    fold_of_row = user_folds(dataset.train, FOLDS, seed)
-    fold_of_user = {int(u): int(f) for u, f in zip(dataset.train.users, fold_of_row, strict=True)}
-    folds = [source([s for u, s in zip(users, sequences, strict=True) if fold_of_user.get(u, -1) != f])
-             for f in range(FOLDS)]
-    return source(sequences), folds, fold_of_row
 
 
 PARITY_SHOPPERS = 300
@@ -154,7 +134,8 @@ def run(dataset_dir: Path, device: str, seed: int, models_dir: Path, log: Callab
     timed("sasrec (tuning)", t)
 
     t = time.perf_counter()
-    serving, folds, fold_of_row = ranker_feature_sources(dataset, embeddings, knn_config, seed)
+    serving, folds, fold_of_row = fold_feature_sources(dataset, embeddings, knn_config.cooccurrence, knn_config.decay,
+                                                       knn_config.max_history, FOLDS, seed)
     model, valid["ours"] = fit_ranker(dataset, folds, fold_of_row, serving, ranker_config, device, log)
     ours = scorers["ours"] = RankerScorer(model, serving, device)
     configs["ours"] = repr(ranker_config)

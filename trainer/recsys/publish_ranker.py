@@ -51,13 +51,9 @@ def publish(name: str, models_dir: Path) -> tuple[str, bool]:
     items = catalog_entry(manifest, name)["items"]
     digest = hashlib.sha256(RECIPE.encode() + items.encode() + manifest["version"].encode()).hexdigest()[:12]
     file_name = f"ranker.{name}.{digest}.json"
-    current = catalog_entry(manifest, name).get("ranker")
-    if current == file_name and (models_dir / manifest["version"] / file_name).is_file():
-        return file_name, False
-    ranker = prior_ranker(catalog_embeddings(models_dir, name))
 
     def write(path: Path) -> None:
-        path.write_text(json.dumps(ranker) + "\n")
+        path.write_text(json.dumps(prior_ranker(catalog_embeddings(models_dir, name))) + "\n")
 
     return file_name, publish_catalog_file(models_dir, name, "ranker", file_name, "json", write)
 

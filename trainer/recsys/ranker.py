@@ -34,7 +34,12 @@ import scipy.sparse as sp
 import torch
 from torch import nn
 
-from trainer.recsys.cooccurrence import history_weight_matrix
+from trainer.recsys.cooccurrence import (
+    CooccurrenceConfig,
+    history_weight_matrix,
+    neighbour_matrix,
+    occurrence_counts,
+)
 from trainer.recsys.data import RecDataset, Split, most_recent
 from trainer.recsys.harness import History, evaluate
 
@@ -225,6 +230,27 @@ def fit_ranker(dataset: RecDataset, train_sources: Sequence[FeatureSource], fold
     assert best_state is not None
     model.load_state_dict(best_state)
     return model.eval(), best
+
+
+def fold_feature_sources(dataset: RecDataset, embeddings: npt.NDArray[np.float32], cooccurrence: CooccurrenceConfig,
+                         knn_decay: float, knn_max_history: int, folds: int,
+                         seed: int) -> tuple[FeatureSource, list[FeatureSource], npt.NDArray[np.int64]]:
+    """The serving source (all training sequences), one source per user fold built without
+    that fold's shoppers, and each train row's fold. A training row's co-occurrence feature
+    must not count its own target, or the ranker learns to trust co-occurrence more than it
+    deserves on shoppers it has never seen."""
+    sequences = dataset.train_sequences()
+    users = sorted(set(dataset.train.users.tolist()) | set(dataset.valid.users.tolist()))  # train_sequences' order
+
+    def source(kept: list[npt.NDArray[np.int64]]) -> FeatureSource:
+        return FeatureSource(neighbour_matrix(kept, dataset.n_items, cooccurrence),
+                             occurrence_counts(kept, dataset.n_items), embeddings, knn_decay, knn_max_history)
+
+    fold_of_row = user_folds(dataset.train, folds, seed)
+    fold_of_user = {int(u): int(f) for u, f in zip(dataset.train.users, fold_of_row, strict=True)}
+    fold_sources = [source([s for u, s in zip(users, sequences, strict=True) if fold_of_user.get(u, -1) != f])
+                    for f in range(folds)]
+    return source(sequences), fold_sources, fold_of_row
 
 
 def user_folds(split: Split, folds: int, seed: int) -> npt.NDArray[np.int64]:

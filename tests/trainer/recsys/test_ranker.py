@@ -7,16 +7,15 @@ import numpy as np
 import torch
 
 from tests.trainer.recsys.synthetic import successor_dataset
-from trainer.recsys.cooccurrence import CooccurrenceConfig, neighbour_matrix, occurrence_counts
+from trainer.recsys.cooccurrence import CooccurrenceConfig
 from trainer.recsys.harness import evaluate
 from trainer.recsys.ranker import (
-    FeatureSource,
     Ranker,
     RankerConfig,
     RankerScorer,
     export_ranker,
     fit_ranker,
-    user_folds,
+    fold_feature_sources,
 )
 
 
@@ -31,18 +30,11 @@ def test_ranker_learns_the_sequence_and_beats_what_it_starts_from() -> None:
     dataset = successor_dataset(n_items=40, n_users=200)
     embeddings = random_unit_rows(40, 16, seed=1)  # text says nothing here: co-occurrence must carry it
     co = CooccurrenceConfig(window=1, backward=0.0, alpha=0.5, top_k=10)
-    sequences = dataset.train_sequences()
-
-    def source(kept: list[np.ndarray]) -> FeatureSource:
-        return FeatureSource(neighbour_matrix(kept, 40, co), occurrence_counts(kept, 40), embeddings, 0.5, 10)
-
-    folds = user_folds(dataset.train, 2, seed=0)
-    fold_of_user = dict(zip(dataset.train.users.tolist(), folds.tolist(), strict=True))
-    fold_sources = [source([s for u, s in enumerate(sequences) if fold_of_user.get(u) != f]) for f in range(2)]
+    serving, fold_sources, folds = fold_feature_sources(dataset, embeddings, co, 0.5, 10, folds=2, seed=0)
     config = RankerConfig(dims=8, max_history=5, epochs=6, patience=6, batch=64)
-    untrained = RankerScorer(Ranker(16, config), source(sequences))
+    untrained = RankerScorer(Ranker(16, config), serving)
     before = evaluate(untrained, dataset.valid)["ndcg@10"]
-    model, best = fit_ranker(dataset, fold_sources, folds, source(sequences), config, log=lambda _: None)
+    model, best = fit_ranker(dataset, fold_sources, folds, serving, config, log=lambda _: None)
     assert best > 0.8 > before
     assert float(model.feature_weights.detach()[:, 0].min()) > 0  # it learned to trust co-occurrence
 
