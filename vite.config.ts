@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
@@ -6,16 +7,25 @@ const demo = resolve(import.meta.dirname, 'src/widget/demo');
 export default defineConfig({
   root: demo,
   publicDir: resolve(import.meta.dirname, 'public'),
+  // The widget's elements are custom elements with their styles in their shadow roots.
+  plugins: [svelte({ compilerOptions: { customElement: true } })],
   build: {
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
     rollupOptions: {
       input: {
-        index: resolve(demo, 'index.html'),
+        // The merchant's script tag names this file: it keeps a stable name, its lazy
+        // chunks and the worker are content-hashed under assets/.
+        privet: resolve(import.meta.dirname, 'src/widget/privet.ts'),
         'engine-probe': resolve(demo, 'engine-probe.html'),
         'matmul-probe': resolve(demo, 'matmul-probe.html'),
       },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'privet' ? 'privet.js' : 'assets/[name]-[hash].js'),
+      },
+      // privet.js's exports are not an API (window.privet is): keep rollup from adding any.
+      preserveEntrySignatures: false,
     },
   },
   worker: { format: 'es' },

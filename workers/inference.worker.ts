@@ -7,18 +7,32 @@ import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 // The WebGPU-capable (JSEP) build also runs the WASM execution provider; served by us.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
-import type { BusinessRules } from '../src/core/business-rules.ts';
+import { parseAudienceIntent } from '../src/core/audience-intent.ts';
+import type { BusinessRules, PriceRange } from '../src/core/business-rules.ts';
 import { parseCatalog, type Product } from '../src/core/catalog.ts';
 import { CatalogRanker, type RankedItem } from '../src/core/catalog-ranker.ts';
 import { batchSizeFor, SentenceEncoder } from '../src/core/encoder.ts';
 import { parseIntentHead, predictIntents, type IntentHead, type IntentPrediction } from '../src/core/intent-head.ts';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
+import type { Placement } from '../src/core/placements.ts';
 import { manifestCatalog, manifestFile, type Backend } from '../src/core/manifest.ts';
 import { revenueScale, type Objective } from '../src/core/objective.ts';
+import { budgetCap, parsePriceIntent } from '../src/core/price-intent.ts';
 import { explainRow, parseRanker, rankerForward, type RankerContext, type RankerWeights } from '../src/core/ranker.ts';
-import { forYou, type Recommendation, type RecContext } from '../src/core/recommendations.ts';
+import {
+  featured,
+  forYou,
+  goesWellWith,
+  keywordResults,
+  profileVector,
+  recentlyViewed,
+  searchResults,
+  similar,
+  type Recommendation,
+  type RecContext,
+} from '../src/core/recommendations.ts';
 import { TextTokenizer } from '../src/core/tokenize.ts';
-import { ModelAssets } from '../src/widget/model-assets.ts';
+import { fetchRevalidated, ModelAssets } from '../src/widget/model-assets.ts';
 
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
 // Several threads need cross-origin isolation (COOP/COEP), which most stores do not send.
@@ -50,6 +64,11 @@ export interface EngineInfo {
   catalog: { name: string; rows: number; intents: number } | null;
   loadMs: number;
   assets: { fromNetwork: number; fromCache: number; evicted: number };
+  /**
+   * Why the text encoder is unavailable (null when it runs). With a catalogue the worker
+   * still serves every shelf from the item matrix, and search falls back to keywords.
+   */
+  encoderError: string | null;
 }
 
 export interface RecommendRequest {
@@ -72,6 +91,52 @@ export interface RankRequest {
   itemId?: string;
   k: number;
   excludeIds?: string[];
+}
+
+/** One thing the shopper did, as the shelves read it (from IndexedDB or this page's memory). */
+export interface HistoryEntry {
+  id: string;
+  type: 'view' | 'click' | 'add_to_cart' | 'purchase';
+  at: number;
+}
+
+export interface ShelfRequest {
+  placement: Placement;
+  /** similar: the product on the page; goes-well-with: the cart. */
+  itemIds?: string[];
+  /** Oldest first. */
+  history: HistoryEntry[];
+  k: number;
+  objective?: Objective;
+}
+
+export interface ShelfItem {
+  product: Product;
+  reason: string;
+  currency: string;
+}
+
+export interface ShelfAnswer {
+  items: ShelfItem[];
+  /** The shelf actually served: for-you on a first visit serves trending instead. */
+  served: Placement | 'featured';
+  ms: number;
+}
+
+export interface SearchRequest {
+  query: string;
+  k: number;
+  history: HistoryEntry[];
+}
+
+export interface SearchAnswer {
+  items: ShelfItem[];
+  intents: IntentPrediction | null;
+  /** What the query asked for beyond its meaning, shown as chips and applied as rules. */
+  constraints: { price: PriceRange | null; pricePhrase: string | null; tag: string | null; tagPhrase: string | null };
+  /** 'keywords' when the encoder is unavailable. */
+  method: 'model' | 'keywords';
+  ms: number;
 }
 
 async function webgpuCandidate(requested: BackendChoice): Promise<{ ok: boolean; reason: string }> {
@@ -98,23 +163,36 @@ async function selfTest(encoder: SentenceEncoder<ort.Tensor>): Promise<void> {
 let state: {
   assets: ModelAssets;
   tokenizer: TextTokenizer;
-  encoder: SentenceEncoder<ort.Tensor>;
+  encoder: SentenceEncoder<ort.Tensor> | null;
+  encoderError: string | null;
   backend: Backend;
   dtype: string;
   ranker: CatalogRanker | null;
   intents: IntentHead | null;
-  recommender: { weights: RankerWeights; context: RankerContext; shelves: RecContext } | null;
+  /** Everything the shelves and search read; needs the catalogue feed. */
+  store: StoreContext | null;
   fallbackReason: string | null;
 } | null = null;
 
+interface StoreContext {
+  shelves: RecContext;
+  /** The catalogue's ranker, when one is published for it. */
+  ranker: { weights: RankerWeights; context: RankerContext } | null;
+  tags: ReadonlySet<string>;
+  /** What "cheap" means in this store (budgetCap of its prices). */
+  budget: number;
+  /** ISO 4217, for the cards' prices. */
+  currency: string;
+}
+
 /** The catalogue feed, row for row with the item matrix (the manifest's ids fix the order). */
-async function catalogRows(url: string, ids: readonly string[]): Promise<Product[]> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`catalog feed ${url}: HTTP ${response.status}`);
-  const byId = new Map(parseCatalog(await response.json()).products.map((p) => [p.id, p]));
+async function catalogRows(url: string, ids: readonly string[], cache: Cache | null): Promise<{ products: Product[]; currency: string }> {
+  const response = await fetchRevalidated(url, cache);
+  const feed = parseCatalog(await response.json());
+  const byId = new Map(feed.products.map((p) => [p.id, p]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) throw new Error(`catalog feed ${url} lacks ${missing.length} indexed products (first: ${missing[0]}); re-index the catalogue`);
-  return ids.map((id) => byId.get(id)!);
+  return { products: ids.map((id) => byId.get(id)!), currency: feed.currency };
 }
 
 async function createEncoder(assets: ModelAssets, tokenizer: TextTokenizer, backend: Backend, file: string) {
@@ -130,6 +208,7 @@ async function createEncoder(assets: ModelAssets, tokenizer: TextTokenizer, back
 /** Runs `work` on the current encoder; a WebGPU failure switches to WASM and retries once. */
 async function withFallback<T>(work: (encoder: SentenceEncoder<ort.Tensor>) => Promise<T>): Promise<T> {
   if (!state) throw new Error('inference worker: call init() first');
+  if (!state.encoder) throw new Error(`inference worker: the text encoder is unavailable (${state.encoderError})`);
   try {
     return await work(state.encoder);
   } catch (err) {
@@ -166,37 +245,47 @@ const api = {
         reason = `WebGPU failed (${(err as Error).message}); using WASM`;
       }
     }
-    built ??= await createEncoder(assets, tokenizer, 'wasm', fileFor('wasm'));
+    let encoderError: string | null = null;
+    try {
+      built ??= await createEncoder(assets, tokenizer, 'wasm', fileFor('wasm'));
+    } catch (err) {
+      // Without a catalogue there is nothing left to serve; with one, the shelves still can.
+      if (!options.catalog) throw err;
+      encoderError = (err as Error).message;
+    }
 
     let ranker: CatalogRanker | null = null;
     let intents: IntentHead | null = null;
-    let recommender: NonNullable<typeof state>['recommender'] = null;
+    let store: StoreContext | null = null;
     if (options.catalog) {
       const entry = manifestCatalog(manifest, options.catalog);
       ranker = new CatalogRanker(parseItemMatrix(await assets.bytes(entry.items)), await assets.json<string[]>(entry.ids));
       if (entry.intent_head) intents = parseIntentHead(await assets.json<unknown>(entry.intent_head));
-      if (entry.ranker && options.catalogUrl) {
-        const products = await catalogRows(options.catalogUrl, ranker.ids);
+      if (options.catalogUrl) {
+        const { products, currency } = await catalogRows(options.catalogUrl, ranker.ids, assets.cache);
         // No order data is published for catalogues yet: co-occurrence and popularity stay off.
-        recommender = {
-          weights: parseRanker(await assets.json<unknown>(entry.ranker)),
-          context: { matrix: ranker.matrix, neighbours: null, popularity: null },
+        store = {
           shelves: { products, matrix: ranker.matrix, revenueScale: revenueScale(products) },
+          ranker: entry.ranker ? { weights: parseRanker(await assets.json<unknown>(entry.ranker)), context: { matrix: ranker.matrix, neighbours: null, popularity: null } } : null,
+          tags: new Set(products.flatMap((p) => p.tags)),
+          budget: budgetCap(products.map((p) => p.price)),
+          currency,
         };
       }
     }
     const evicted = await assets.evictOtherVersions();
-    state = { assets, tokenizer, ...built, backend, ranker, intents, recommender, fallbackReason: null };
+    state = { assets, tokenizer, encoder: built?.encoder ?? null, encoderError, backend, dtype: built?.dtype ?? 'none', ranker, intents, store, fallbackReason: null };
     return {
       version: manifest.version,
       backend,
       reason,
-      dtype: built.dtype,
+      dtype: state.dtype,
       dims: manifest.dims,
       threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0,
       catalog: ranker && options.catalog ? { name: options.catalog, rows: ranker.matrix.rows, intents: intents?.categories.length ?? 0 } : null,
       loadMs: performance.now() - started,
       assets: { ...assets.stats, evicted },
+      encoderError,
     };
   },
 
@@ -226,27 +315,94 @@ const api = {
    */
   recommend(request: RecommendRequest): { items: Recommendation[]; ms: number } {
     const started = performance.now();
-    const recommender = state?.recommender;
-    const ids = state?.ranker;
-    if (!recommender || !ids) throw new Error('inference worker: init() with a catalog that has a ranker, and its catalogUrl, before recommend()');
-    const rows = request.history.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
-    // Nothing to personalise from (a first visit, or only products that left the catalogue):
-    // an empty shelf, so the page shows its trending or similar-items shelf instead of
-    // an arbitrary list.
-    if (rows.length === 0) return { items: [], ms: performance.now() - started };
-    const forward = rankerForward(recommender.weights, recommender.context, rows);
-    const objective = request.objective;
-    const mix: [number, number] = objective ? [objective.click, objective.purchase] : [0.5, 0.5];
-    const items = forYou(recommender.shelves, forward, (row) => {
-      const historyRow = explainRow(recommender.weights, recommender.context, forward, rows, row, mix);
-      return historyRow === null ? null : { historyRow };
-    }, {
-      k: request.k,
-      ...(request.lambda !== undefined && { lambda: request.lambda }),
-      ...(objective && { objective }),
-      rules: { ...request.rules, excludeRows: request.excludeHistory === false ? [] : rows },
-    });
-    return { items, ms: performance.now() - started };
+    const { store, ids } = catalogue();
+    if (!store.ranker) throw new Error('inference worker: the catalogue has no published ranker');
+    return { items: personalPicks(store, store.ranker, ids, request), ms: performance.now() - started };
+  },
+
+  /** One shelf of product cards, with the reason for each, for a placement on the page. */
+  shelf(request: ShelfRequest): ShelfAnswer {
+    const started = performance.now();
+    const { store, ids } = catalogue();
+    const rowsOf = (list: readonly string[] = []) => list.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
+    const k = request.k;
+    const fallback = (): [Recommendation[], ShelfAnswer['served']] => [featured(store.shelves, { k }), 'featured'];
+    let picks: Recommendation[];
+    let served: ShelfAnswer['served'] = request.placement;
+    switch (request.placement) {
+      case 'for-you': {
+        const history = request.history.map((h) => h.id);
+        picks = store.ranker ? personalPicks(store, store.ranker, ids, { history, k, ...(request.objective && { objective: request.objective }) }) : [];
+        if (picks.length === 0) [picks, served] = fallback();
+        break;
+      }
+      case 'similar': {
+        const [row] = rowsOf(request.itemIds);
+        if (row === undefined) [picks, served] = fallback();
+        else picks = similar(store.shelves, row, { k });
+        break;
+      }
+      case 'goes-well-with': {
+        const cart = rowsOf(request.itemIds);
+        picks = cart.length ? goesWellWith(store.shelves, cart, NO_NEIGHBOURS(store.shelves.products.length), { k }) : [];
+        if (picks.length === 0) [picks, served] = fallback();
+        break;
+      }
+      case 'recently-viewed': {
+        const views = request.history.filter((h) => h.type === 'view' && ids.has(h.id)).map((h) => ({ row: ids.rowOf(h.id), at: h.at }));
+        picks = recentlyViewed(store.shelves, views, { k });
+        break;
+      }
+      case 'trending':
+        // Popularity needs the merchant's order data, which no catalogue publishes yet.
+        [picks, served] = fallback();
+        break;
+      default:
+        throw new Error(`inference worker: unknown placement "${(request as { placement: string }).placement}"`);
+    }
+    return { items: cards(store, picks), served, ms: performance.now() - started };
+  },
+
+  /**
+   * Search: the query's price and audience phrases become rules, its embedding ranks the
+   * catalogue, the intent head and the shopper's recent items break near-ties. Without the
+   * encoder it still answers, from the words alone.
+   */
+  async search(request: SearchRequest): Promise<SearchAnswer> {
+    const started = performance.now();
+    const { store, ids } = catalogue();
+    const price = parsePriceIntent(request.query);
+    const audience = parseAudienceIntent(price.query, store.tags);
+    const constraints: SearchAnswer['constraints'] = {
+      price: price.range,
+      pricePhrase: price.range ? phraseRemoved(request.query, price.query) : null,
+      tag: audience.tag,
+      tagPhrase: audience.phrase,
+    };
+    const rules = (range: PriceRange | null): BusinessRules => ({ ...(range && { price: range }), ...(audience.tag && { tag: audience.tag }) });
+    if (!state?.encoder) {
+      const items = keywordResults(store.shelves, price.query, { k: request.k, rules: rules(price.range) });
+      return { items: cards(store, items), intents: null, constraints, method: 'keywords', ms: performance.now() - started };
+    }
+    const text = price.query || request.query;
+    const [vector] = await withFallback((encoder) => encoder.embed([text]));
+    const intents = state.intents ? predictIntents(state.intents, vector!) : null;
+    // "cheap" reads as a price only when the head hears a deal in the query.
+    if (!price.range && intents) {
+      const deal = intents.behaviours.find((b) => b.name === 'deal')?.probability;
+      const cheap = parsePriceIntent(price.query, { budgetMax: store.budget, ...(deal !== undefined && { dealProbability: deal }) });
+      if (cheap.range) Object.assign(constraints, { price: cheap.range, pricePhrase: phraseRemoved(price.query, cheap.query) });
+    }
+    const recent = request.history.slice(-20).filter((h) => ids.has(h.id)).map((h) => ids.rowOf(h.id));
+    const signals = { query: vector!, intents, profile: profileVector(store.shelves.matrix, recent) };
+    let items = searchResults(store.shelves, signals, { k: request.k, rules: rules(constraints.price) });
+    // An audience word the catalogue barely tags ("for a teacher": 2 products under the
+    // price) would hide good matches: then it only informs the embedding, not a filter.
+    if (audience.tag && items.length < MIN_AUDIENCE_RESULTS) {
+      Object.assign(constraints, { tag: null, tagPhrase: null });
+      items = searchResults(store.shelves, signals, { k: request.k, rules: constraints.price ? { price: constraints.price } : {} });
+    }
+    return { items: cards(store, items), intents, constraints, method: 'model', ms: performance.now() - started };
   },
 
   /** Query → category and behavioural intents with probabilities (the catalogue's head). */
@@ -256,6 +412,11 @@ const api = {
     if (!head) throw new Error('inference worker: init() with a catalog that has an intent head before intent()');
     const [vector] = await withFallback((encoder) => encoder.embed([query]));
     return { ...predictIntents(head, vector!, top), ms: performance.now() - started };
+  },
+
+  /** Every request this worker made (model files, catalogue feed), with bytes transferred. */
+  requests(): { url: string; bytes: number }[] {
+    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, bytes: e.transferSize || e.encodedBodySize }));
   },
 
   /** Fault injection for tests (src/widget/inference-client.ts): an uncaught error, as a crash. */
@@ -270,6 +431,46 @@ const api = {
     return { backend: state?.backend ?? null, fallbackReason: state?.fallbackReason ?? null };
   },
 };
+
+function catalogue(): { store: StoreContext; ids: CatalogRanker } {
+  if (!state?.store || !state.ranker) throw new Error('inference worker: init() with a catalog and its catalogUrl first');
+  return { store: state.store, ids: state.ranker };
+}
+
+/** The ranker over the shopper's history, each pick with the history item that earned it. */
+function personalPicks(store: StoreContext, ranker: NonNullable<StoreContext['ranker']>, ids: CatalogRanker, request: RecommendRequest): Recommendation[] {
+  const rows = request.history.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
+  // Nothing to personalise from (a first visit, or only products that left the catalogue):
+  // an empty shelf, so the page shows its trending or similar-items shelf instead of
+  // an arbitrary list.
+  if (rows.length === 0) return [];
+  const forward = rankerForward(ranker.weights, ranker.context, rows);
+  const objective = request.objective;
+  const mix: [number, number] = objective ? [objective.click, objective.purchase] : [0.5, 0.5];
+  return forYou(store.shelves, forward, (row) => {
+    const historyRow = explainRow(ranker.weights, ranker.context, forward, rows, row, mix);
+    return historyRow === null ? null : { historyRow };
+  }, {
+    k: request.k,
+    ...(request.lambda !== undefined && { lambda: request.lambda }),
+    ...(objective && { objective }),
+    rules: { ...request.rules, excludeRows: request.excludeHistory === false ? [] : rows },
+  });
+}
+
+/** Fewer results than this under an audience filter, and the filter is dropped. */
+const MIN_AUDIENCE_RESULTS = 3;
+
+// No catalogue publishes co-occurrence yet: goes-well-with then complements by text.
+const NO_NEIGHBOURS = (rows: number) => ({ offsets: new Uint32Array(rows + 1), rows: new Uint32Array(0), weights: new Float32Array(0) });
+
+const cards = (store: StoreContext, picks: readonly Recommendation[]): ShelfItem[] => picks.map((p) => ({ product: store.shelves.products[p.row]!, reason: p.reason, currency: store.currency }));
+
+/** The words parsePriceIntent took out of a query ("under $30"), for a chip. */
+function phraseRemoved(query: string, remaining: string): string {
+  const kept = new Set(remaining.toLowerCase().split(/\s+/));
+  return query.split(/\s+/).filter((word) => !kept.has(word.toLowerCase())).join(' ').trim();
+}
 
 export type InferenceWorkerApi = typeof api;
 

@@ -23,6 +23,8 @@ export interface BusinessRules {
    * it pass, whole segments only ("Kitchen > Cook" matches nothing).
    */
   category?: string;
+  /** Only products carrying this tag (e.g. "kids" from a query's "for kids"). */
+  tag?: string;
 }
 
 export function checkPriceRange(range: PriceRange): PriceRange {
@@ -45,6 +47,7 @@ export function ruleFilter(products: readonly Product[], rules: BusinessRules = 
   const { min = 0, max = Infinity } = checkPriceRange(rules.price ?? {});
   if (rules.category?.trim() === '') throw new Error('business rules: category must not be empty');
   const path = rules.category?.split(' > ') ?? [];
+  const { tag } = rules;
   return (row) => {
     const product = products[row];
     return (
@@ -54,7 +57,8 @@ export function ruleFilter(products: readonly Product[], rules: BusinessRules = 
       !excludedIds.has(product.id) &&
       product.price >= min &&
       product.price <= max &&
-      path.every((segment, i) => product.category[i] === segment)
+      path.every((segment, i) => product.category[i] === segment) &&
+      (tag === undefined || product.tags.includes(tag))
     );
   };
 }

@@ -8,6 +8,7 @@ import type { Product } from './catalog.ts';
 import { ruleFilter, type BusinessRules } from './business-rules.ts';
 import { mmr, type Scored } from './diversity.ts';
 import { itemVector, scoreAll, type ItemMatrix } from './item-matrix.ts';
+import type { IntentPrediction } from './intent-head.ts';
 import type { Neighbours } from './neighbours.ts';
 import { DEFAULT_OBJECTIVE, expectedValue, type ModelScores, type Objective } from './objective.ts';
 import { topK } from './similarity.ts';
@@ -189,4 +190,95 @@ export function recentlyViewed(ctx: RecContext, views: readonly { row: number; a
   }
   const rows = [...latest.keys()];
   return choose(ctx, s, rows, rows.map((row) => latest.get(row)!)).map((picked) => recommendation(ctx, picked, 'You viewed this'));
+}
+
+/**
+ * The store's own picks when it has no order data to say what is popular: the feed's
+ * order (merchants list their best sellers first), diversified so one department does not
+ * fill the shelf.
+ */
+export function featured(ctx: RecContext, options: RecOptions = {}): Recommendation[] {
+  const s = shelf(ctx, options, 0.5);
+  const rows = allowedRows(ctx, s.allowed);
+  const n = ctx.products.length;
+  return choose(ctx, s, rows, rows.map((row) => 1 - row / n)).map((picked) => recommendation(ctx, picked, 'Featured by the store'));
+}
+
+/** What a search ranks by, all computed from one query embedding in the worker. */
+export interface SearchSignals {
+  /** The query's embedding (unit length, the price phrase already removed). */
+  query: Float32Array;
+  intents: IntentPrediction | null;
+  /** profileVector() of the shopper's recent items, or null (first visit, mode off). */
+  profile: Float32Array | null;
+}
+
+// The cosine to the query decides; the intent head and the shopper's profile break the
+// near-ties between equally good matches (cosines of close products differ by ~0.01–0.05).
+export const SEARCH_INTENT_WEIGHT = 0.1;
+export const SEARCH_PROFILE_WEIGHT = 0.05;
+
+/** The probability the head gives the product's own category (a prefix of its path), 0 if none. */
+function intentOf(probabilities: ReadonlyMap<string, number>, product: Product): number {
+  let p = 0;
+  for (let depth = 1; depth <= product.category.length; depth++) p = Math.max(p, probabilities.get(product.category.slice(0, depth).join(' > ')) ?? 0);
+  return p;
+}
+
+/**
+ * Search results: cosine to the query, nudged towards the categories the intent head reads
+ * in the query and towards the shopper's own taste, within the rules (the query's price and
+ * audience constraints arrive as rules).
+ */
+export function searchResults(ctx: RecContext, signals: SearchSignals, options: RecOptions = {}): Recommendation[] {
+  const s = shelf(ctx, options, 0.9);
+  const rows = allowedRows(ctx, s.allowed);
+  const cosines = scoreAll(signals.query, ctx.matrix);
+  const affinity = signals.profile ? scoreAll(signals.profile, ctx.matrix) : null;
+  const probabilities = new Map(signals.intents?.categories.map((c) => [c.name, c.probability]) ?? []);
+  const scores = rows.map(
+    (row) => cosines[row]! + SEARCH_INTENT_WEIGHT * intentOf(probabilities, ctx.products[row]!) + (affinity ? SEARCH_PROFILE_WEIGHT * affinity[row]! : 0),
+  );
+  return choose(ctx, s, rows, scores).map((picked) => {
+    const leaning = affinity !== null && affinity[picked.row]! > 0.5;
+    return recommendation(ctx, picked, leaning ? 'Matches your search and what you viewed' : 'Matches your search');
+  });
+}
+
+/** The mean of some items' embeddings, unit length: a shopper's taste in one vector. */
+export function profileVector(matrix: ItemMatrix, rows: readonly number[]): Float32Array | null {
+  if (rows.length === 0) return null;
+  const sum = new Float32Array(matrix.dims);
+  for (const row of rows) {
+    const v = itemVector(matrix, row);
+    for (let i = 0; i < sum.length; i++) sum[i]! += v[i]!;
+  }
+  const norm = Math.hypot(...sum);
+  return norm > 0 ? sum.map((x) => x / norm) : null;
+}
+
+const STOP_WORDS = new Set(['a', 'an', 'and', 'the', 'for', 'of', 'with', 'to', 'in', 'on', 'my', 'your', 'gift', 'gifts']);
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.filter((w) => w.length > 1 && !STOP_WORDS.has(w)) ?? [];
+
+/**
+ * Search without the model (it failed to load): products whose title, tags, category or
+ * description share words with the query, title matches counting most. Crude, but a
+ * shopper still finds "skillet" when the encoder is unavailable.
+ */
+export function keywordResults(ctx: RecContext, query: string, options: RecOptions = {}): Recommendation[] {
+  const s = shelf(ctx, { ...options, lambda: options.lambda ?? 1 }, 1);
+  const terms = [...new Set(words(query))];
+  if (terms.length === 0) return [];
+  const rows: number[] = [];
+  const scores: number[] = [];
+  for (let row = 0; row < ctx.products.length; row++) {
+    if (!s.allowed(row)) continue;
+    const p = ctx.products[row]!;
+    const title = new Set(words(p.title));
+    const labels = new Set([...p.tags.flatMap(words), ...p.category.flatMap(words)]);
+    const body = new Set(words(p.description));
+    const score = terms.reduce((sum, t) => sum + (title.has(t) ? 3 : labels.has(t) ? 2 : body.has(t) ? 1 : 0), 0);
+    if (score > 0) rows.push(row), scores.push(score);
+  }
+  return choose(ctx, s, rows, scores).map((picked) => recommendation(ctx, picked, 'Matches your words'));
 }

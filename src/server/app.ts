@@ -1,11 +1,16 @@
 /**
- * The Privet HTTP server: the built widget and storefront, the published models and the
- * manifest endpoint. Routes stay thin; model bookkeeping lives in model-registry.ts.
+ * The Privet HTTP server: the built widget, the server-rendered demo storefront, the
+ * published models, the manifest endpoint and merchants' product feeds. Routes stay thin;
+ * model bookkeeping lives in model-registry.ts, the storefront's pages in storefront.ts.
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { parseCatalog } from '../core/catalog.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
+import { registerStorefront, type StorefrontOptions } from './storefront.ts';
 
 export interface AppOptions {
   /** Directory with models/manifest.json and models/<version>/. */
@@ -18,6 +23,10 @@ export interface AppOptions {
    * threads. Off by default: most stores cannot send these headers (third-party embeds break).
    */
   crossOriginIsolated?: boolean;
+  /** Serve the server-rendered demo storefront at / (and /category, /product, /cart). */
+  storefront?: StorefrontOptions;
+  /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. */
+  feeds?: Record<string, string>;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -32,6 +41,38 @@ const CONTENT_TYPES: Record<string, string> = {
   '.onnx': 'application/octet-stream',
   '.json': 'application/json; charset=utf-8',
 };
+
+interface Feed {
+  bytes: Buffer;
+  etag: string;
+}
+
+/**
+ * Reads and validates every merchant's feed once, at start-up, like the models: a feed the
+ * widget could not parse stops the server here instead of failing in every shopper's browser.
+ */
+async function loadFeeds(feeds: Record<string, string>): Promise<Map<string, Feed>> {
+  const loaded = new Map<string, Feed>();
+  for (const [merchant, path] of Object.entries(feeds)) {
+    const bytes = await readFile(path);
+    try {
+      parseCatalog(JSON.parse(bytes.toString('utf8')));
+    } catch (err) {
+      throw new Error(`feed of merchant ${JSON.stringify(merchant)} (${path}): ${(err as Error).message}`);
+    }
+    loaded.set(merchant, { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` });
+  }
+  return loaded;
+}
+
+/** If-None-Match is a list of (possibly weak) tags or `*`; a weak match is enough for GET. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
+}
 
 function setContentType(reply: FastifyReply, path: string): void {
   const type = CONTENT_TYPES[extname(path)];
@@ -56,6 +97,22 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     reply.header('Cache-Control', REVALIDATE);
     return registry.current;
   });
+
+  // A Map, not the options object: a merchant named "constructor" must not find a prototype.
+  const feeds = await loadFeeds(options.feeds ?? {});
+  app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', async (request, reply) => {
+    const feed = feeds.get(request.params.merchant);
+    if (!feed) return reply.code(404).send({ error: `unknown merchant ${JSON.stringify(request.params.merchant)}` });
+    // The widget re-checks the feed on every load; when it has not changed that costs a 304.
+    reply.header('Cache-Control', REVALIDATE).header('ETag', feed.etag);
+    if (matchesEtag(request.headers['if-none-match'], feed.etag)) return reply.code(304).send();
+    return reply.header('Content-Type', 'application/json; charset=utf-8').header('X-Content-Type-Options', 'nosniff').send(feed.bytes);
+  });
+
+  // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
+  // prefers these exact routes, so / is the storefront home and the old single-page demo
+  // stays reachable only as /index.html.
+  if (options.storefront) await registerStorefront(app, options.storefront);
 
   await app.register(fastifyStatic, {
     root: options.distDir,

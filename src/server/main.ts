@@ -1,5 +1,7 @@
 /** `npm run serve`: start the Privet server. Configuration comes from the environment. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseCatalog } from '../core/catalog.ts';
 import { buildApp } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
 
@@ -7,13 +9,19 @@ const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
 const modelsDir = resolve(process.env.PRIVET_MODELS_DIR ?? 'models');
 const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
+// The demo store's own catalogue, from the repository whatever the working directory.
+const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog.json');
 
 try {
+  const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     crossOriginIsolated: process.env.PRIVET_CROSS_ORIGIN_ISOLATED === '1',
+    // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
+    storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' } },
+    feeds: { demo: demoFeed },
   });
   await app.listen({ port, host });
   console.log(`Privet demo store: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/  (model ${registry.current.version})`);

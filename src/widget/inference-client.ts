@@ -5,9 +5,9 @@
  * with their non-model fallback (popular or content-based items).
  */
 import * as Comlink from 'comlink';
-import type { EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest } from '../../workers/inference.worker.ts';
+import type { EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest, SearchRequest, ShelfRequest } from '../../workers/inference.worker.ts';
 
-export type { EngineInfo, EngineInit, RankRequest, RecommendRequest } from '../../workers/inference.worker.ts';
+export type { EngineInfo, EngineInit, HistoryEntry, RankRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
 
 export class InferenceUnavailableError extends Error {
   override name = 'InferenceUnavailableError';
@@ -55,6 +55,19 @@ export class InferenceClient {
 
   recommend(request: RecommendRequest) {
     return this.#call((remote) => remote.recommend(request));
+  }
+
+  shelf(request: ShelfRequest) {
+    return this.#call((remote) => remote.shelf(request));
+  }
+
+  search(request: SearchRequest) {
+    return this.#call((remote) => remote.search(request));
+  }
+
+  /** The worker's own downloads (its resource timing), for the privacy panel. */
+  requests() {
+    return this.#call((remote) => remote.requests());
   }
 
   intent(query: string, top?: number) {

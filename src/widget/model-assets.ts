@@ -20,10 +20,33 @@ function hex(buffer: ArrayBuffer): string {
   return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-export async function fetchManifest(manifestUrl: string): Promise<ModelManifest> {
-  const response = await fetch(manifestUrl, { cache: 'no-cache' });
-  if (!response.ok) throw new ModelAssetError(`manifest ${manifestUrl}: HTTP ${response.status}`);
-  return parseManifest(await response.json());
+/**
+ * A small, revalidated document (the manifest, a catalogue feed) with the last good copy
+ * kept in Cache Storage: when the store's server is down the widget keeps working from
+ * what it saw last, instead of going blank.
+ */
+export async function fetchRevalidated(url: string, cache: Cache | null): Promise<Response> {
+  try {
+    const response = await fetch(url, { cache: 'no-cache' });
+    if (response.ok) {
+      await cache?.put(url, response.clone()).catch(() => undefined);
+      return response;
+    }
+    if (response.status < 500) throw new ModelAssetError(`${url}: HTTP ${response.status}`);
+  } catch (err) {
+    if (err instanceof ModelAssetError) throw err;
+  }
+  const cached = await cache?.match(url);
+  if (cached) return cached;
+  throw new ModelAssetError(`${url} is unreachable and no earlier copy is cached`);
+}
+
+async function openCache(useCache: boolean): Promise<Cache | null> {
+  return useCache && typeof caches !== 'undefined' ? caches.open(MODEL_CACHE).catch(() => null) : null;
+}
+
+export async function fetchManifest(manifestUrl: string, cache: Cache | null = null): Promise<ModelManifest> {
+  return parseManifest(await (await fetchRevalidated(manifestUrl, cache)).json());
 }
 
 export class ModelAssets {
@@ -37,9 +60,8 @@ export class ModelAssets {
   ) {}
 
   static async open(manifestUrl: string, useCache = true): Promise<ModelAssets> {
-    const manifest = await fetchManifest(manifestUrl);
-    const cache = useCache && typeof caches !== 'undefined' ? await caches.open(MODEL_CACHE).catch(() => null) : null;
-    return new ModelAssets(manifestUrl, manifest, cache);
+    const cache = await openCache(useCache);
+    return new ModelAssets(manifestUrl, await fetchManifest(manifestUrl, cache), cache);
   }
 
   url(name: string): string {
@@ -80,8 +102,10 @@ export class ModelAssets {
   /** Deletes cached files of every other model version; returns how many went. */
   async evictOtherVersions(): Promise<number> {
     if (!this.cache) return 0;
+    const models = new URL('/models/', this.manifestUrl).href;
     const keep = new URL(`/models/${this.manifest.version}/`, this.manifestUrl).href;
-    const stale = (await this.cache.keys()).filter((request) => !request.url.startsWith(keep));
+    // Only model files: the last good manifest and catalogue feed stay for offline use.
+    const stale = (await this.cache.keys()).filter((request) => request.url.startsWith(models) && !request.url.startsWith(keep));
     await Promise.all(stale.map((request) => this.cache!.delete(request)));
     return stale.length;
   }

@@ -1,0 +1,100 @@
+/**
+ * privet.js, the one script a merchant adds:
+ *
+ *   <script type="module" src="https://store.example/privet.js" data-endpoint="https://store.example/" data-merchant="demo"></script>
+ *
+ * It registers <privet-recs> and <privet-search>, exposes `window.privet` (track, setMode,
+ * openPrivacyPanel) and records product views (`data-privet-view="ID"`) and add-to-cart
+ * clicks (`data-privet-add-to-cart="ID"`). Everything heavy — the behaviour store, the
+ * worker, the model — loads later, on first need (docs/architecture.md, widget).
+ */
+import type { Mode } from '../core/modes.ts';
+import { isMode } from '../core/modes.ts';
+import type { BehaviourEvent, EventType } from '../store/behaviour-store.ts';
+import { ownScript, readConfig, warn } from './config.ts';
+import './elements/PrivetRecs.svelte';
+import './elements/PrivetSearch.svelte';
+import { configure, followAfterRecording, loadEngine } from './runtime.ts';
+
+const TRACKABLE: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'search', 'dismiss'];
+
+export interface PrivetApi {
+  /** Records something the shopper did, on this device (nothing in mode off survives the page). */
+  track(event: { type: EventType; itemId?: string; query?: string; placement?: string }): Promise<void>;
+  setMode(mode: Mode): Promise<void>;
+  openPrivacyPanel(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    privet?: PrivetApi;
+  }
+}
+
+configure(readConfig(ownScript(import.meta.url), import.meta.url));
+
+function track(event: Omit<BehaviourEvent, 'at'>): Promise<void> {
+  if (!TRACKABLE.includes(event.type)) {
+    warn(`privet.track: unknown event type "${event.type}"; expected one of ${TRACKABLE.join(', ')}`);
+    return Promise.resolve();
+  }
+  return loadEngine()
+    .then((engine) => engine.track(event))
+    .catch((err: unknown) => warn(`could not record a ${event.type} event (${(err as Error).message})`));
+}
+
+async function openPrivacyPanel(): Promise<void> {
+  await import('./elements/PrivacyPanel.svelte');
+  const panel = document.querySelector('privet-privacy-panel') as (HTMLElement & { show?(): Promise<void> }) | null;
+  // A new panel opens itself once mounted; an existing one is shown again.
+  if (panel?.show) await panel.show();
+  else if (!panel) document.body.append(document.createElement('privet-privacy-panel'));
+}
+
+window.privet = {
+  track,
+  async setMode(mode) {
+    if (!isMode(mode)) throw new Error(`privet.setMode: "${mode}" is not one of off, local, contribute`);
+    await (await loadEngine()).setMode(mode);
+  },
+  openPrivacyPanel,
+};
+
+// Automatic tracking from the merchant's markup.
+function recordViews(): void {
+  for (const element of document.querySelectorAll<HTMLElement>('[data-privet-view]')) {
+    const itemId = element.dataset.privetView?.trim();
+    if (itemId) void track({ type: 'view', itemId });
+  }
+}
+
+document.addEventListener(
+  'click',
+  (event) => {
+    const target = event.target as Element | null;
+    if (target?.closest('[data-privet-open-privacy]')) {
+      event.preventDefault();
+      void openPrivacyPanel();
+      return;
+    }
+    const button = target?.closest<HTMLElement>('[data-privet-add-to-cart]');
+    const itemId = button?.dataset.privetAddToCart?.trim();
+    if (!button || !itemId) return;
+    const form = (button as HTMLButtonElement).form ?? button.closest('form');
+    const link = button.closest('a');
+    // The click starts a navigation: hold it until the event is written (at most a moment).
+    if (form && !event.defaultPrevented) {
+      event.preventDefault();
+      void followAfterRecording(null, () => track({ type: 'add_to_cart', itemId })).then(() => form.requestSubmit(button instanceof HTMLButtonElement ? button : undefined));
+    } else if (link && !event.defaultPrevented) {
+      event.preventDefault();
+      void followAfterRecording(link.href, () => track({ type: 'add_to_cart', itemId }));
+    } else {
+      void track({ type: 'add_to_cart', itemId });
+    }
+  },
+  { capture: true },
+);
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', recordViews, { once: true });
+else recordViews();
