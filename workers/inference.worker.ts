@@ -35,6 +35,7 @@ import { TextTokenizer } from '../src/core/tokenize.ts';
 import { fetchRevalidated, ModelAssets } from '../src/widget/model-assets.ts';
 
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+ort.env.logLevel = 'error';
 // Several threads need cross-origin isolation (COOP/COEP), which most stores do not send.
 ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1;
 
@@ -53,23 +54,32 @@ export interface EngineInit {
   useCache?: boolean;
 }
 
-export interface EngineInfo {
+/** What start() loaded: the manifest and the catalogue, enough for every shelf. */
+export interface CatalogueInfo {
   version: string;
+  dims: number;
+  catalog: { name: string; rows: number; intents: number } | null;
+  loadMs: number;
+  assets: { fromNetwork: number; fromCache: number; evicted: number };
+}
+
+/** The text encoder, once loaded: needed by search, embed and rank-by-text. */
+export interface EncoderInfo {
   backend: Backend;
   /** Why this backend: shown to developers, recorded by benchmarks. */
   reason: string;
   dtype: string;
-  dims: number;
   threads: number;
-  catalog: { name: string; rows: number; intents: number } | null;
-  loadMs: number;
-  assets: { fromNetwork: number; fromCache: number; evicted: number };
   /**
    * Why the text encoder is unavailable (null when it runs). With a catalogue the worker
    * still serves every shelf from the item matrix, and search falls back to keywords.
    */
   encoderError: string | null;
+  /** From start() until the encoder was ready. */
+  encoderMs: number;
 }
+
+export type EngineInfo = CatalogueInfo & EncoderInfo;
 
 export interface RecommendRequest {
   /** Product ids the shopper viewed or bought, oldest first (this session's or IndexedDB's). */
@@ -134,8 +144,8 @@ export interface SearchAnswer {
   intents: IntentPrediction | null;
   /** What the query asked for beyond its meaning, shown as chips and applied as rules. */
   constraints: { price: PriceRange | null; pricePhrase: string | null; tag: string | null; tagPhrase: string | null };
-  /** 'keywords' when the encoder is unavailable. */
-  method: 'model' | 'keywords';
+  /** 'keywords' when the encoder failed to load; 'keywords-while-loading' before it has. */
+  method: 'model' | 'keywords' | 'keywords-while-loading';
   ms: number;
 }
 
@@ -163,10 +173,10 @@ async function selfTest(encoder: SentenceEncoder<ort.Tensor>): Promise<void> {
 let state: {
   assets: ModelAssets;
   tokenizer: TextTokenizer;
+  /** Settles when the encoder has loaded or failed; never rejects. */
+  encoding: Promise<EncoderInfo>;
   encoder: SentenceEncoder<ort.Tensor> | null;
-  encoderError: string | null;
   backend: Backend;
-  dtype: string;
   ranker: CatalogRanker | null;
   intents: IntentHead | null;
   /** Everything the shelves and search read; needs the catalogue feed. */
@@ -199,6 +209,9 @@ async function createEncoder(assets: ModelAssets, tokenizer: TextTokenizer, back
   const session = await ort.InferenceSession.create(new Uint8Array(await assets.bytes(file)), {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // ORT's own warnings (e.g. shape ops placed on the CPU under WebGPU) reach the page's
+    // console as errors; a merchant's console is not the place for them.
+    logSeverityLevel: 3,
   });
   const dtype = manifestFile(assets.manifest, file).dtype;
   const { dims, output } = assets.manifest;
@@ -208,7 +221,8 @@ async function createEncoder(assets: ModelAssets, tokenizer: TextTokenizer, back
 /** Runs `work` on the current encoder; a WebGPU failure switches to WASM and retries once. */
 async function withFallback<T>(work: (encoder: SentenceEncoder<ort.Tensor>) => Promise<T>): Promise<T> {
   if (!state) throw new Error('inference worker: call init() first');
-  if (!state.encoder) throw new Error(`inference worker: the text encoder is unavailable (${state.encoderError})`);
+  const { encoderError } = await state.encoding;
+  if (!state.encoder) throw new Error(`inference worker: the text encoder is unavailable (${encoderError})`);
   try {
     return await work(state.encoder);
   } catch (err) {
@@ -219,8 +233,58 @@ async function withFallback<T>(work: (encoder: SentenceEncoder<ort.Tensor>) => P
   }
 }
 
+/** WebGPU when a candidate adapter passes the self-test, else WASM; never rejects. */
+async function loadEncoder(
+  assets: ModelAssets,
+  tokenizer: TextTokenizer,
+  options: EngineInit,
+  started: number,
+): Promise<{ info: EncoderInfo; encoder: SentenceEncoder<ort.Tensor> | null }> {
+  const { manifest } = assets;
+  const fileFor = (backend: Backend) => (options.dtype ? `encoder.${options.dtype}.onnx` : manifest.backends[backend]);
+  const candidate = await webgpuCandidate(options.backend ?? 'auto');
+  let backend: Backend = 'wasm';
+  let reason = candidate.reason;
+  let built: Awaited<ReturnType<typeof createEncoder>> | null = null;
+  if (candidate.ok) {
+    try {
+      built = await createEncoder(assets, tokenizer, 'webgpu', fileFor('webgpu'));
+      await selfTest(built.encoder);
+      backend = 'webgpu';
+    } catch (err) {
+      built = null;
+      reason = `WebGPU failed (${(err as Error).message}); using WASM`;
+    }
+  }
+  let encoderError: string | null = null;
+  try {
+    built ??= await createEncoder(assets, tokenizer, 'wasm', fileFor('wasm'));
+  } catch (err) {
+    encoderError = (err as Error).message;
+  }
+  const threads = backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0;
+  return {
+    info: { backend, reason, dtype: built?.dtype ?? 'none', threads, encoderError, encoderMs: performance.now() - started },
+    encoder: built?.encoder ?? null,
+  };
+}
+
 const api = {
+  /** start() and the encoder together: for callers that want everything loaded at once. */
   async init(options: EngineInit): Promise<EngineInfo> {
+    const catalogue = await api.start(options);
+    const encoder = await state!.encoding;
+    if (encoder.encoderError && !options.catalog) throw new Error(encoder.encoderError);
+    return { ...catalogue, ...encoder };
+  },
+
+  /**
+   * Loads the manifest and the catalogue (item matrix, intent head, ranker, feed) and
+   * starts loading the text encoder without waiting for it: shelves need only the
+   * catalogue, so they appear before the encoder's megabytes have arrived and compiled.
+   * encoder() says when it is ready; search and embed wait for it themselves.
+   */
+  async start(options: EngineInit): Promise<CatalogueInfo> {
     const started = performance.now();
     const assets = await ModelAssets.open(options.manifestUrl, options.useCache ?? true);
     const { manifest } = assets;
@@ -229,30 +293,7 @@ const api = {
       await assets.json<object>('tokenizer_config.json'),
       manifest.max_tokens,
     );
-    const fileFor = (backend: Backend) => (options.dtype ? `encoder.${options.dtype}.onnx` : manifest.backends[backend]);
-
-    const candidate = await webgpuCandidate(options.backend ?? 'auto');
-    let backend: Backend = 'wasm';
-    let reason = candidate.reason;
-    let built: Awaited<ReturnType<typeof createEncoder>> | null = null;
-    if (candidate.ok) {
-      try {
-        built = await createEncoder(assets, tokenizer, 'webgpu', fileFor('webgpu'));
-        await selfTest(built.encoder);
-        backend = 'webgpu';
-      } catch (err) {
-        built = null;
-        reason = `WebGPU failed (${(err as Error).message}); using WASM`;
-      }
-    }
-    let encoderError: string | null = null;
-    try {
-      built ??= await createEncoder(assets, tokenizer, 'wasm', fileFor('wasm'));
-    } catch (err) {
-      // Without a catalogue there is nothing left to serve; with one, the shelves still can.
-      if (!options.catalog) throw err;
-      encoderError = (err as Error).message;
-    }
+    const loading = loadEncoder(assets, tokenizer, options, started);
 
     let ranker: CatalogRanker | null = null;
     let intents: IntentHead | null = null;
@@ -273,20 +314,26 @@ const api = {
         };
       }
     }
+    const loaded: NonNullable<typeof state> = { assets, tokenizer, encoding: null!, encoder: null, backend: 'wasm', ranker, intents, store, fallbackReason: null };
+    loaded.encoding = loading.then(({ info, encoder }) => {
+      Object.assign(loaded, { encoder, backend: info.backend });
+      return info;
+    });
+    state = loaded;
     const evicted = await assets.evictOtherVersions();
-    state = { assets, tokenizer, encoder: built?.encoder ?? null, encoderError, backend, dtype: built?.dtype ?? 'none', ranker, intents, store, fallbackReason: null };
     return {
       version: manifest.version,
-      backend,
-      reason,
-      dtype: state.dtype,
       dims: manifest.dims,
-      threads: backend === 'wasm' ? (ort.env.wasm.numThreads ?? 1) : 0,
       catalog: ranker && options.catalog ? { name: options.catalog, rows: ranker.matrix.rows, intents: intents?.categories.length ?? 0 } : null,
       loadMs: performance.now() - started,
       assets: { ...assets.stats, evicted },
-      encoderError,
     };
+  },
+
+  /** The encoder's backend once it has loaded (or why it could not). */
+  encoder(): Promise<EncoderInfo> {
+    if (!state) throw new Error('inference worker: call start() first');
+    return state.encoding;
   },
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -380,9 +427,11 @@ const api = {
       tagPhrase: audience.phrase,
     };
     const rules = (range: PriceRange | null): BusinessRules => ({ ...(range && { price: range }), ...(audience.tag && { tag: audience.tag }) });
-    if (!state?.encoder) {
+    // A shopper typing while the encoder still downloads gets word matches now, not a spinner.
+    const ready = await Promise.race([state!.encoding.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, SEARCH_ENCODER_WAIT_MS, false))]);
+    if (!ready || !state?.encoder) {
       const items = keywordResults(store.shelves, price.query, { k: request.k, rules: rules(price.range) });
-      return { items: cards(store, items), intents: null, constraints, method: 'keywords', ms: performance.now() - started };
+      return { items: cards(store, items), intents: null, constraints, method: ready ? 'keywords' : 'keywords-while-loading', ms: performance.now() - started };
     }
     const text = price.query || request.query;
     const [vector] = await withFallback((encoder) => encoder.embed([text]));
@@ -457,6 +506,9 @@ function personalPicks(store: StoreContext, ranker: NonNullable<StoreContext['ra
     rules: { ...request.rules, excludeRows: request.excludeHistory === false ? [] : rows },
   });
 }
+
+/** How long a search waits for a still-loading encoder before answering from words. */
+const SEARCH_ENCODER_WAIT_MS = 3_000;
 
 /** Fewer results than this under an audience filter, and the filter is dropped. */
 const MIN_AUDIENCE_RESULTS = 3;

@@ -21,8 +21,9 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   babies: 'baby', infant: 'baby', infants: 'baby', newborn: 'baby', newborns: 'baby',
   dogs: 'dog', puppy: 'dog', puppies: 'dog', cats: 'cat', kitten: 'cat', kittens: 'cat',
 };
-// "for", an optional determiner, then up to two words: "for a chemistry teacher".
-const FOR_PHRASE = /(?<!\w)for\s+(?:(?:a|an|my|the|your|our|his|her|their)\s+)?([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?/gi;
+// "for", an optional determiner, then up to two words: "for a chemistry teacher". The
+// second word is never another "for", so "bottle for school for kids" still reaches "for kids".
+const FOR_PHRASE = /(?<!\w)for\s+(?:(?:a|an|my|the|your|our|his|her|their)\s+)?([a-z][a-z-]*)(?:\s+(?!for(?![\w-]))([a-z][a-z-]*))?/gi;
 
 function tagFor(word: string, tags: ReadonlySet<string>): string | null {
   const lower = word.toLowerCase();

@@ -7,7 +7,7 @@ import type { Placement } from '../core/placements.ts';
 import type { Mode } from '../core/modes.ts';
 import { chooseMode, eraseBehaviour, openBehaviourStore, type BehaviourEvent, type BehaviourStore } from '../store/behaviour-store.ts';
 import type { WidgetConfig } from './config.ts';
-import { InferenceClient, type EngineInfo, type HistoryEntry, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
+import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
 import { fetchManifest } from './model-assets.ts';
 
 /** How long a shelf waits for the model before showing the store's featured items instead. */
@@ -41,9 +41,10 @@ export class WidgetEngine {
   readonly #config: WidgetConfig;
   #store: Promise<BehaviourStore>;
   #client: InferenceClient | null = null;
-  #ready: Promise<EngineInfo> | null = null;
-  /** Set once the model has loaded; the privacy panel never waits for it. */
-  #info: EngineInfo | null = null;
+  #ready: Promise<CatalogueInfo> | null = null;
+  /** Set once the catalogue has loaded; the privacy panel never waits for it. */
+  #info: CatalogueInfo | null = null;
+  #encoder: EncoderInfo | null = null;
   #searching: Promise<unknown> = Promise.resolve();
   #latestSearch = 0;
 
@@ -52,18 +53,18 @@ export class WidgetEngine {
     this.#store = openBehaviourStore(config.defaultMode);
   }
 
-  /** Starts the worker and loads the model once; later calls share the same promise. */
-  warm(): Promise<EngineInfo> {
+  /** Starts the worker and loads the catalogue once (the encoder follows in the worker). */
+  warm(): Promise<CatalogueInfo> {
     this.#ready ??= this.#start();
     return this.#ready;
   }
 
-  async #start(): Promise<EngineInfo> {
+  async #start(): Promise<CatalogueInfo> {
     const { endpoint } = this.#config;
     const manifestUrl = new URL('v1/manifest', endpoint).href;
     const merchant = this.#config.merchant ?? (await this.#onlyCatalogue(manifestUrl));
     this.#client = new InferenceClient();
-    this.#info = await this.#client.init({
+    this.#info = await this.#client.start({
       manifestUrl,
       backend: this.#config.backend,
       catalog: merchant,
@@ -78,7 +79,14 @@ export class WidgetEngine {
     return catalogs[0]!.name;
   }
 
-  async #ensureReady(): Promise<{ client: InferenceClient; info: EngineInfo }> {
+  /** The text encoder's backend, once it has loaded. */
+  async encoder(): Promise<EncoderInfo> {
+    await this.warm();
+    this.#encoder = await this.#client!.encoder();
+    return this.#encoder;
+  }
+
+  async #ensureReady(): Promise<{ client: InferenceClient; info: CatalogueInfo }> {
     const info = await timeout(this.warm(), READY_TIMEOUT_MS, 'loading the recommendation model');
     return { client: this.#client!, info };
   }
@@ -137,9 +145,8 @@ export class WidgetEngine {
     const store = await this.#store;
     const origin = this.#config.endpoint.origin;
     const page = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const info = this.#info;
     // Only ask a worker that has finished loading: a loading one answers after the model.
-    const worker = info && this.#client ? await this.#client.requests().catch(() => []) : [];
+    const worker = this.#info && this.#client ? await this.#client.requests().catch(() => []) : [];
     const requests = [...page.map((e) => ({ url: e.name, bytes: e.transferSize || e.encodedBodySize })), ...worker]
       .filter((r) => new URL(r.url).origin === origin && !/\.(css|svg|png|jpe?g|webp|ico)$/.test(new URL(r.url).pathname))
       .map((r) => ({ ...r, purpose: purposeOf(new URL(r.url).pathname) }));
@@ -148,7 +155,7 @@ export class WidgetEngine {
       merchantDefault: this.#config.defaultMode,
       events: await store.count(),
       requests,
-      model: info ? { version: info.version, backend: info.backend } : null,
+      model: this.#info ? { version: this.#info.version, backend: this.#encoder?.backend ?? 'loading' } : null,
     };
   }
 }

@@ -5,9 +5,9 @@
  * with their non-model fallback (popular or content-based items).
  */
 import * as Comlink from 'comlink';
-import type { EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest, SearchRequest, ShelfRequest } from '../../workers/inference.worker.ts';
+import type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest, SearchRequest, ShelfRequest } from '../../workers/inference.worker.ts';
 
-export type { EngineInfo, EngineInit, HistoryEntry, RankRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
+export type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, HistoryEntry, RankRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
 
 export class InferenceUnavailableError extends Error {
   override name = 'InferenceUnavailableError';
@@ -43,6 +43,15 @@ export class InferenceClient {
   init(options: EngineInit): Promise<EngineInfo> {
     this.#lastInit = options;
     return this.#call((remote) => remote.init(options));
+  }
+
+  start(options: EngineInit): Promise<CatalogueInfo> {
+    this.#lastInit = options;
+    return this.#call((remote) => remote.start(options));
+  }
+
+  encoder(): Promise<EncoderInfo> {
+    return this.#call((remote) => remote.encoder());
   }
 
   embed(texts: string[]) {
@@ -105,7 +114,7 @@ export class InferenceClient {
       }
       this.#restarts++;
       this.#connection = connect();
-      if (this.#lastInit) await this.#connection.remote.init(this.#lastInit);
+      if (this.#lastInit) await this.#connection.remote.start(this.#lastInit);
       return this.#call(work);
     }
   }

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Product } from '../../src/core/catalog.ts';
 import { ruleFilter, type BusinessRules } from '../../src/core/business-rules.ts';
 
-const product = (id: string, price: number, category: string[], in_stock = true): Product => ({ id, title: id, description: '', category, brand: '', price, in_stock, image: 'i', tags: [] });
+const product = (id: string, price: number, category: string[], in_stock = true, tags: string[] = []): Product => ({ id, title: id, description: '', category, brand: '', price, in_stock, image: 'i', tags });
 const products = [
-  product('skillet', 24, ['Kitchen', 'Cookware', 'Skillets']),
-  product('dutch-oven', 90, ['Kitchen', 'Cookware', 'Dutch Ovens']),
-  product('spatula', 8, ['Kitchen', 'Utensils']),
-  product('mat', 30, ['Yoga', 'Mats'], false),
+  product('skillet', 24, ['Kitchen', 'Cookware', 'Skillets'], true, ['cast-iron']),
+  product('dutch-oven', 90, ['Kitchen', 'Cookware', 'Dutch Ovens'], true, ['cast-iron', 'kids']),
+  product('spatula', 8, ['Kitchen', 'Utensils'], true, ['kids']),
+  product('mat', 30, ['Yoga', 'Mats'], false, ['kids']),
   product('sample', 0, ['Kitchen', 'Cook']),
 ];
 const passing = (rules?: BusinessRules) => {
@@ -37,6 +37,18 @@ describe('ruleFilter', () => {
     expect(passing({ category: 'Kitchen' })).toEqual(['skillet', 'dutch-oven', 'spatula', 'sample']);
     expect(passing({ category: 'Kitchen > Cook' })).toEqual(['sample']);
     expect(passing({ category: 'Garden' })).toEqual([]);
+  });
+
+  it('keeps only products carrying the tag, exactly, together with the other rules', () => {
+    expect(passing({ tag: 'kids' })).toEqual(['dutch-oven', 'spatula']);
+    expect(passing({ tag: 'kids', inStockOnly: false })).toEqual(['dutch-oven', 'spatula', 'mat']);
+    expect(passing({ tag: 'kids', price: { max: 50 } })).toEqual(['spatula']);
+    expect(passing({ tag: 'kids', category: 'Kitchen > Cookware' })).toEqual(['dutch-oven']);
+    expect(passing({ tag: 'kids', excludeIds: ['spatula'] })).toEqual(['dutch-oven']);
+    expect(passing({ tag: 'cast-iron', price: { max: 50 } })).toEqual(['skillet']);
+    expect(passing({ tag: 'kid' })).toEqual([]);
+    expect(passing({ tag: 'Kids' })).toEqual([]);
+    expect(passing({ tag: 'gardening' })).toEqual([]);
   });
 
   it('rejects impossible rules clearly', () => {

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Product } from '../../src/core/catalog.ts';
-import { quantizeRows } from '../../src/core/item-matrix.ts';
+import type { IntentPrediction } from '../../src/core/intent-head.ts';
+import { itemVector, quantizeRows, scoreAll } from '../../src/core/item-matrix.ts';
 import { neighboursFromLists } from '../../src/core/neighbours.ts';
 import { revenueScale } from '../../src/core/objective.ts';
-import { forYou, goesWellWith, recentlyViewed, similar, trending, type RecContext, type Recommendation } from '../../src/core/recommendations.ts';
+import {
+  featured,
+  forYou,
+  goesWellWith,
+  keywordResults,
+  profileVector,
+  recentlyViewed,
+  SEARCH_INTENT_WEIGHT,
+  SEARCH_PROFILE_WEIGHT,
+  searchResults,
+  similar,
+  trending,
+  type RecContext,
+  type Recommendation,
+} from '../../src/core/recommendations.ts';
 
 const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
 const items: [string, string[], number, number[], boolean?][] = [
@@ -166,5 +181,149 @@ describe('recentlyViewed', () => {
   it('rejects views of rows outside the catalogue', () => {
     expect(() => recentlyViewed(ctx, [{ row: 8, at: 1 }])).toThrow(/viewed row 8 is not in the catalogue/);
     expect(() => recentlyViewed(ctx, [{ row: 1, at: Number.NaN }])).toThrow(/view of row 1 has time NaN/);
+  });
+});
+
+describe('featured', () => {
+  it('follows the feed order among the rows the rules allow', () => {
+    const recs = featured(ctx, { k: 8, lambda: 1 });
+    expect(rows(recs)).toEqual([0, 1, 2, 3, 4, 5, 7]);
+    expect(new Set(reasons(recs))).toEqual(new Set(['Featured by the store']));
+    expect(recs[0]).toMatchObject({ id: 'p-0', reason: 'Featured by the store' });
+    expect(rows(featured(ctx, { k: 3, lambda: 1, rules: { excludeRows: [0, 2] } }))).toEqual([1, 3, 4]);
+    expect(rows(featured(ctx, { k: 8, lambda: 1, rules: { inStockOnly: false, category: 'Yoga' } }))).toEqual([5, 6]);
+    expect(rows(featured(ctx, { k: 2, lambda: 1, rules: { price: { max: 12 } } }))).toEqual([2, 3]);
+  });
+
+  it('opens with the first allowed feed item and spreads near-duplicates by default', () => {
+    // The 12" skillet is second in the feed but nearly the 8" one: diversity moves it down.
+    expect(rows(featured(ctx, { k: 3 }))).toEqual([0, 5, 2]);
+    expect(rows(featured(ctx, { k: 1, rules: { excludeIds: ['p-0'] } }))).toEqual([1]);
+  });
+});
+
+// A second catalogue for search: words in titles, tags, categories and descriptions.
+const shopItems: { title: string; category: string[]; price: number; v: number[]; tags?: string[]; description?: string; inStock?: boolean }[] = [
+  { title: 'Cast Iron Skillet', category: ['Kitchen', 'Cookware', 'Skillets'], price: 40, v: [1, 0, 0, 0], tags: ['cast-iron'], description: 'Pre-seasoned, oven safe.' },
+  { title: 'Yoga Mat', category: ['Yoga', 'Mats'], price: 30, v: [0, 1, 0, 0], tags: ['kids'], description: 'Non-slip.' },
+  { title: 'Ceramic Mug', category: ['Coffee', 'Mugs'], price: 10, v: [0, 0, 1, 0], description: 'Holds 350 ml, size M.' },
+  { title: 'Grill Pan', category: ['Kitchen', 'Cookware', 'Grill Pans'], price: 35, v: [0.9, 0, 0, 0.43], tags: ['skillet'] },
+  { title: 'Trivet', category: ['Kitchen', 'Linens'], price: 12, v: [0, 0, 0.3, 0.95], description: 'Keeps a hot skillet off the table.' },
+  { title: 'Skillet Lid', category: ['Kitchen', 'Cookware', 'Lids'], price: 15, v: [0.95, 0, 0.31, 0], inStock: false },
+  { title: 'Griddle', category: ['Kitchen', 'Skillet'], price: 50, v: [0.7, 0, 0, 0.71] },
+];
+const shopProducts: Product[] = shopItems.map(({ title, category, price, tags = [], description = '', inStock = true }, row) => ({
+  id: `s-${row}`,
+  title,
+  description,
+  category,
+  brand: '',
+  price,
+  in_stock: inStock,
+  image: 'i',
+  tags,
+}));
+const shop: RecContext = {
+  products: shopProducts,
+  matrix: quantizeRows(Float32Array.from(shopItems.flatMap(({ v }) => unit(v))), 4),
+  revenueScale: revenueScale(shopProducts),
+};
+const SKILLET = 0;
+const MAT = 1;
+const MUG = 2;
+const LID = 5;
+const intents = (categories: [string, number][]): IntentPrediction => ({ categories: categories.map(([name, probability]) => ({ name, probability })), behaviours: [] });
+
+describe('searchResults', () => {
+  // Between the skillet and the yoga mat, a little nearer the skillet: a near-tie.
+  const query = Float32Array.from(unit([1, 0.98, 0.2, 0]));
+  const cosines = scoreAll(query, shop.matrix);
+  const gap = cosines[SKILLET]! - cosines[MAT]!;
+  const search = (signals: { intents?: IntentPrediction | null; profile?: Float32Array | null }, options = {}) =>
+    searchResults(shop, { query, intents: signals.intents ?? null, profile: signals.profile ?? null }, options);
+
+  it('ranks by cosine to the query without intents or a profile, in stock only by default', () => {
+    expect(gap).toBeGreaterThan(0);
+    expect(gap).toBeLessThan(SEARCH_PROFILE_WEIGHT);
+    // The out-of-stock lid is the nearest of all.
+    expect(cosines[LID]).toBeGreaterThan(cosines[SKILLET]!);
+    expect(rows(search({}, { k: 1 }))).toEqual([SKILLET]);
+    expect(rows(search({}, { k: 3, lambda: 1 }))).toEqual([SKILLET, MAT, 3]);
+    expect(rows(search({}, { k: 1, rules: { inStockOnly: false } }))).toEqual([LID]);
+    const mug = searchResults(shop, { query: itemVector(shop.matrix, MUG), intents: null, profile: null }, { k: 1 });
+    expect(mug[0]).toMatchObject({ row: MUG, id: 's-2', reason: 'Matches your search' });
+    expect(mug[0]!.score).toBeCloseTo(1, 2);
+  });
+
+  it('lets the intent on a product\'s category, or a prefix of it, break a near-tie', () => {
+    const enough = (1.5 * gap) / SEARCH_INTENT_WEIGHT;
+    const tooLittle = (0.5 * gap) / SEARCH_INTENT_WEIGHT;
+    expect(rows(search({ intents: intents([['Yoga > Mats', enough]]) }, { k: 1 }))).toEqual([MAT]);
+    expect(rows(search({ intents: intents([['Yoga', enough]]) }, { k: 1 }))).toEqual([MAT]);
+    expect(rows(search({ intents: intents([['Yoga > Mats', tooLittle]]) }, { k: 1 }))).toEqual([SKILLET]);
+    // A path that is not a whole-segment prefix of the mat's category gives it nothing.
+    expect(rows(search({ intents: intents([['Yoga > Mat', enough], ['Mats', enough]]) }, { k: 1 }))).toEqual([SKILLET]);
+    expect(rows(search({ intents: intents([['Kitchen', 1], ['Yoga > Mats', enough]]) }, { k: 1 }))).toEqual([SKILLET]);
+  });
+
+  it('lets the shopper\'s profile break a near-tie, and says so', () => {
+    const yogi = profileVector(shop.matrix, [MAT])!;
+    expect(SEARCH_PROFILE_WEIGHT * (scoreAll(yogi, shop.matrix)[MAT]! - scoreAll(yogi, shop.matrix)[SKILLET]!)).toBeGreaterThan(gap);
+    const recs = search({ profile: yogi }, { k: 2, lambda: 1 });
+    expect(rows(recs)).toEqual([MAT, SKILLET]);
+    expect(reasons(recs)).toEqual(['Matches your search and what you viewed', 'Matches your search']);
+    const cook = search({ profile: profileVector(shop.matrix, [SKILLET]) }, { k: 2, lambda: 1 });
+    expect(rows(cook)).toEqual([SKILLET, MAT]);
+    expect(reasons(cook)).toEqual(['Matches your search and what you viewed', 'Matches your search']);
+  });
+
+  it('applies the rules before the cut, so a price filter cannot empty the results', () => {
+    expect(rows(search({}, { k: 1, pool: 1, rules: { price: { max: 32 } } }))).toEqual([MAT]);
+    expect(rows(search({}, { k: 2, pool: 1, lambda: 1, rules: { price: { min: 36 } } }))).toEqual([SKILLET, 6]);
+    expect(rows(search({}, { k: 10, rules: { tag: 'kids' } }))).toEqual([MAT]);
+    expect(search({}, { rules: { price: { min: 1000 } } })).toEqual([]);
+  });
+});
+
+describe('profileVector', () => {
+  it('is the unit-length mean of the rows, and null without rows', () => {
+    const both = profileVector(shop.matrix, [SKILLET, MUG])!;
+    expect(Math.hypot(...both)).toBeCloseTo(1, 6);
+    [Math.SQRT1_2, 0, Math.SQRT1_2, 0].forEach((x, i) => expect(both[i]).toBeCloseTo(x, 2));
+    // Weighted by how often a row appears, like a mean.
+    const mostlyMug = profileVector(shop.matrix, [SKILLET, MUG, MUG, MUG])!;
+    [1, 0, 3, 0].map((x) => x / Math.hypot(1, 3)).forEach((x, i) => expect(mostlyMug[i]).toBeCloseTo(x, 2));
+    expect(profileVector(shop.matrix, [])).toBeNull();
+    // Opposite items cancel: no direction, no profile.
+    expect(profileVector(quantizeRows(Float32Array.of(1, 0, -1, 0), 2), [0, 1])).toBeNull();
+  });
+});
+
+describe('keywordResults', () => {
+  it('ranks title matches above tag and category matches above description matches', () => {
+    const recs = keywordResults(shop, 'skillet');
+    expect(rows(recs)).toEqual([SKILLET, 3, 6, 4]);
+    expect(recs.map(({ score }) => score)).toEqual([3, 2, 2, 1]);
+    expect(new Set(reasons(recs))).toEqual(new Set(['Matches your words']));
+    // Case and punctuation do not matter; several words add up.
+    expect(rows(keywordResults(shop, 'Keeps HOT skillet, table!', { k: 2 }))).toEqual([4, SKILLET]);
+    expect(rows(keywordResults(shop, 'yoga'))).toEqual([MAT]);
+    expect(keywordResults(shop, 'kettle')).toEqual([]);
+  });
+
+  it('returns nothing for stop words alone', () => {
+    expect(keywordResults(shop, 'a gift for the')).toEqual([]);
+    expect(keywordResults(shop, '')).toEqual([]);
+    expect(keywordResults(shop, 'a')).toEqual([]);
+    // Single letters are noise ("size M"), never a match.
+    expect(keywordResults(shop, 'M')).toEqual([]);
+    expect(rows(keywordResults(shop, 'M size'))).toEqual([MUG]);
+  });
+
+  it('applies the rules', () => {
+    expect(rows(keywordResults(shop, 'skillet', { rules: { inStockOnly: false } }))).toEqual([SKILLET, LID, 3, 6, 4]);
+    expect(rows(keywordResults(shop, 'skillet', { rules: { price: { max: 36 } } }))).toEqual([3, 4]);
+    expect(rows(keywordResults(shop, 'skillet', { k: 2 }))).toEqual([SKILLET, 3]);
+    expect(rows(keywordResults(shop, 'skillet', { rules: { category: 'Kitchen > Cookware' } }))).toEqual([SKILLET, 3]);
   });
 });
