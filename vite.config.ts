@@ -7,8 +7,7 @@ const demo = resolve(import.meta.dirname, 'src/widget/demo');
 export default defineConfig({
   root: demo,
   publicDir: resolve(import.meta.dirname, 'public'),
-  // The widget's elements are custom elements with their styles in their shadow roots.
-  plugins: [svelte({ compilerOptions: { customElement: true } })],
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
   build: {
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,

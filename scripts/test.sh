@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
-step "types (tsc --strict)"
+step "types (tsc --strict; svelte-check for the widget's components)"
 npx tsc --noEmit -p tsconfig.json
+npx svelte-check --tsconfig ./tsconfig.json --threshold warning --fail-on-warnings --output human
 
 step "Python lint and types (ruff, mypy)"
 .venv/bin/ruff check trainer tests/trainer bench

@@ -275,7 +275,8 @@ const api = {
     const catalogue = await api.start(options);
     const encoder = await state!.encoding;
     if (encoder.encoderError && !options.catalog) throw new Error(encoder.encoderError);
-    return { ...catalogue, ...encoder };
+    // The asset counts once the encoder's files are in too.
+    return { ...catalogue, ...encoder, assets: { ...state!.assets.stats, evicted: catalogue.assets.evicted } };
   },
 
   /**
@@ -308,7 +309,7 @@ const api = {
         store = {
           shelves: { products, matrix: ranker.matrix, revenueScale: revenueScale(products) },
           ranker: entry.ranker ? { weights: parseRanker(await assets.json<unknown>(entry.ranker)), context: { matrix: ranker.matrix, neighbours: null, popularity: null } } : null,
-          tags: new Set(products.flatMap((p) => p.tags)),
+          tags: new Set(products.flatMap((p) => p.tags.map((t) => t.toLowerCase()))),
           budget: budgetCap(products.map((p) => p.price)),
           currency,
         };

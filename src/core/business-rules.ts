@@ -47,7 +47,8 @@ export function ruleFilter(products: readonly Product[], rules: BusinessRules = 
   const { min = 0, max = Infinity } = checkPriceRange(rules.price ?? {});
   if (rules.category?.trim() === '') throw new Error('business rules: category must not be empty');
   const path = rules.category?.split(' > ') ?? [];
-  const { tag } = rules;
+  // Catalogue tags are matched case-insensitively: a feed's "Kids" is a shopper's "kids".
+  const tag = rules.tag?.toLowerCase();
   return (row) => {
     const product = products[row];
     return (
@@ -58,7 +59,7 @@ export function ruleFilter(products: readonly Product[], rules: BusinessRules = 
       product.price >= min &&
       product.price <= max &&
       path.every((segment, i) => product.category[i] === segment) &&
-      (tag === undefined || product.tags.includes(tag))
+      (tag === undefined || product.tags.some((t) => t.toLowerCase() === tag))
     );
   };
 }

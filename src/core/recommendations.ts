@@ -258,7 +258,9 @@ export function profileVector(matrix: ItemMatrix, rows: readonly number[]): Floa
 }
 
 const STOP_WORDS = new Set(['a', 'an', 'and', 'the', 'for', 'of', 'with', 'to', 'in', 'on', 'my', 'your', 'gift', 'gifts']);
-const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.filter((w) => w.length > 1 && !STOP_WORDS.has(w)) ?? [];
+// Crude singular ("skillets" → "skillet", not "glass" → "glas"): enough for word matching.
+const stem = (word: string) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word);
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.filter((w) => w.length > 1 && !STOP_WORDS.has(w)).map(stem) ?? [];
 
 /**
  * Search without the model (it failed to load): products whose title, tags, category or

@@ -20,12 +20,15 @@ export interface WidgetConfig {
   defaultMode: Mode;
   /** Where a product card links, `{id}` replaced by the product id. */
   productUrl: string;
+  /** How long a shelf waits for the catalogue before saying it is unavailable. */
+  timeoutMs: number;
 }
 
 export function warn(message: string): void {
   console.warn(`privet: ${message}`);
 }
 
+const DEFAULT_TIMEOUT_S = 30;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
 
 /** The <script> element that loaded this module (document.currentScript is null for modules). */
@@ -64,5 +67,11 @@ export function readConfig(script: HTMLScriptElement | null, moduleUrl: string):
     if (data.productUrl.includes('{id}')) productUrl = data.productUrl;
     else warn(`data-product-url "${data.productUrl}" has no {id} placeholder; using ${productUrl}`);
   }
-  return { endpoint, merchant, backend, defaultMode, productUrl };
+  let timeoutMs = DEFAULT_TIMEOUT_S * 1000;
+  if (data.timeout !== undefined) {
+    const seconds = Number(data.timeout);
+    if (Number.isFinite(seconds) && seconds >= 1 && seconds <= 300) timeoutMs = seconds * 1000;
+    else warn(`data-timeout "${data.timeout}" must be a number of seconds from 1 to 300; using ${DEFAULT_TIMEOUT_S}`);
+  }
+  return { endpoint, merchant, backend, defaultMode, productUrl, timeoutMs };
 }

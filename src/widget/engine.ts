@@ -10,8 +10,6 @@ import type { WidgetConfig } from './config.ts';
 import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
 import { fetchManifest } from './model-assets.ts';
 
-/** How long a shelf waits for the model before showing the store's featured items instead. */
-export const READY_TIMEOUT_MS = 30_000;
 /** How much history the shelves read: the ranker looks at the last 50 items. */
 const HISTORY_EVENTS = 200;
 const HISTORY_TYPES = new Set(['view', 'click', 'add_to_cart', 'purchase']);
@@ -87,7 +85,7 @@ export class WidgetEngine {
   }
 
   async #ensureReady(): Promise<{ client: InferenceClient; info: CatalogueInfo }> {
-    const info = await timeout(this.warm(), READY_TIMEOUT_MS, 'loading the recommendation model');
+    const info = await timeout(this.warm(), this.#config.timeoutMs, 'loading the store\'s catalogue');
     return { client: this.#client!, info };
   }
 

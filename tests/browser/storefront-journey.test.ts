@@ -129,6 +129,19 @@ for (const backend of (process.env.ONLY ? [process.env.ONLY] : ['wasm', 'webgpu'
       expect(stored).toContainEqual(expect.objectContaining({ type: 'add_to_cart', itemId: product.id }));
       expect(stored).toContainEqual(expect.objectContaining({ type: 'click', itemId: product.id, placement: 'search' }));
 
+      // 320 px wide: nothing overflows the page; the carousel scrolls inside itself.
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(`${origin}/product/${product.id}`);
+      await readShelf(page, 'similar');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+      const track = await page.$eval('privet-recs[placement="similar"]', (el) => {
+        const ol = el.shadowRoot!.querySelector('ol')!;
+        return { scrollWidth: ol.scrollWidth, clientWidth: ol.clientWidth };
+      });
+      expect(track.scrollWidth).toBeGreaterThan(track.clientWidth);
+      expect(track.clientWidth).toBeLessThanOrEqual(320);
+      await page.screenshot({ path: shot('7-product-320px'), fullPage: true });
+
       expect(seen.foreign).toEqual([]);
       expect(seen.errors).toEqual([]);
       expect(seen.warnings).toEqual([]);

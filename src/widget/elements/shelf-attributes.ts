@@ -29,8 +29,8 @@ export function readShelfAttributes(placement: string | undefined, itemId: strin
 
   let count = DEFAULT_LIMIT;
   if (limit !== undefined && limit !== '') {
-    const n = Number(limit);
-    if (Number.isInteger(n) && n >= 1 && n <= MAX_LIMIT) count = n;
+    const n = /^\s*\d+\s*$/.test(limit) ? Number(limit) : NaN;
+    if (n >= 1 && n <= MAX_LIMIT) count = n;
     else warn(`<privet-recs limit="${limit}"> must be a whole number from 1 to ${MAX_LIMIT}; using ${DEFAULT_LIMIT}`);
   }
   return { placement: chosen, itemIds, limit: count };
