@@ -51,4 +51,13 @@ npm run -s index-catalog -- public/catalog/demo-catalog.json --name demo
 # 7. Its ranker: the text prior until the store has order data (trainer/recsys/publish_ranker.py).
 "$VENV/bin/python" -m trainer.recsys.publish_ranker --name demo
 
+# 8. The developer page's catalogue (GET /developer): Amazon Scientific, only where the research
+#    dataset is present. Research-only licence: the feed stays in .cache/ and its item matrix and
+#    ranker in models/, both gitignored. A stamp skips the embedding when nothing changed.
+scientific=${PRIVET_DATASETS:-../shared/datasets}/amazon_scientific_unisrec
+if [ -f "$scientific/Scientific.text" ]; then
+  "$VENV/bin/python" -m trainer.dev_catalog --dataset "$scientific" --name scientific --out .cache/dev-catalogs/scientific.json \
+    || log "WARNING: the Scientific developer catalogue was not published; /developer stays off"
+fi
+
 log "ready in $((SECONDS - started)) s"

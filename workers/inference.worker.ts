@@ -112,7 +112,7 @@ export interface HistoryEntry {
 
 export interface ShelfRequest {
   placement: Placement;
-  /** similar: the product on the page; goes-well-with: the cart. */
+  /** similar: the product on the page; goes-well-with: the cart; recently-viewed: products to leave out. */
   itemIds?: string[];
   /** Oldest first. */
   history: HistoryEntry[];
@@ -398,7 +398,8 @@ const api = {
       }
       case 'recently-viewed': {
         const views = request.history.filter((h) => h.type === 'view' && ids.has(h.id)).map((h) => ({ row: ids.rowOf(h.id), at: h.at }));
-        picks = recentlyViewed(store.shelves, views, { k });
+        // itemIds: the product on the page, which is not "recently" viewed but being viewed.
+        picks = recentlyViewed(store.shelves, views, { k, rules: { excludeIds: request.itemIds ?? [] } });
         break;
       }
       case 'trending':

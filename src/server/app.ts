@@ -6,11 +6,13 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
+import { parseManifest, parsePointer } from '../core/manifest.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
-import { registerStorefront, type StorefrontOptions } from './storefront.ts';
+import { registerStorefront, type DeveloperCatalog, type StorefrontOptions } from './storefront.ts';
 
 export interface AppOptions {
   /** Directory with models/manifest.json and models/<version>/. */
@@ -23,10 +25,47 @@ export interface AppOptions {
    * threads. Off by default: most stores cannot send these headers (third-party embeds break).
    */
   crossOriginIsolated?: boolean;
-  /** Serve the server-rendered demo storefront at / (and /category, /product, /cart). */
+  /** Serve the server-rendered demo storefront at / (and /category, /product, /cart, /developer). */
   storefront?: StorefrontOptions;
-  /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. */
+  /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. The storefront's developer catalogue is added to these. */
   feeds?: Record<string, string>;
+}
+
+/**
+ * The developer page's catalogue when it is ready to serve: its feed exists (built by
+ * `python -m trainer.dev_catalog`, step 8 of `npm run setup`) and the current model lists a
+ * catalogue of that name (its item matrix). Otherwise why not, for the server's log; a
+ * broken feed or models folder turns the page off rather than stopping the store (a broken
+ * models folder then stops it in buildApp, with the registry's own message).
+ */
+export function findDeveloperCatalog(modelsDir: string, feedPath: string, merchant: string): { developer: DeveloperCatalog } | { reason: string } {
+  if (!existsSync(feedPath)) return { reason: `${feedPath} does not exist` };
+  let catalogs: string[];
+  let version: string;
+  try {
+    const pointer = parsePointer(JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')));
+    const manifest = parseManifest(JSON.parse(readFileSync(join(modelsDir, pointer.manifest), 'utf8')));
+    catalogs = manifest.catalogs.map((c) => c.name);
+    version = manifest.version;
+  } catch (err) {
+    return { reason: `the current model's manifest could not be read: ${(err as Error).message}` };
+  }
+  if (!catalogs.includes(merchant)) return { reason: `model ${version} has no catalogue "${merchant}"` };
+  try {
+    return { developer: { merchant, feedPath, catalog: parseCatalog(JSON.parse(readFileSync(feedPath, 'utf8'))) } };
+  } catch (err) {
+    return { reason: `${feedPath}: ${(err as Error).message}` };
+  }
+}
+
+/** The feeds to serve: the configured ones and the developer catalogue's. */
+function feedsWithDeveloper(feeds: Record<string, string>, developer: DeveloperCatalog | undefined): Record<string, string> {
+  if (!developer) return feeds;
+  const configured = Object.hasOwn(feeds, developer.merchant) ? feeds[developer.merchant] : undefined;
+  if (configured !== undefined && resolve(configured) !== resolve(developer.feedPath)) {
+    throw new Error(`merchant ${JSON.stringify(developer.merchant)} has two feeds: ${configured} and the developer catalogue's ${developer.feedPath}`);
+  }
+  return { ...feeds, [developer.merchant]: developer.feedPath };
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -99,7 +138,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   // A Map, not the options object: a merchant named "constructor" must not find a prototype.
-  const feeds = await loadFeeds(options.feeds ?? {});
+  const feeds = await loadFeeds(feedsWithDeveloper(options.feeds ?? {}, options.storefront?.developer));
   app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', async (request, reply) => {
     const feed = feeds.get(request.params.merchant);
     if (!feed) return reply.code(404).send({ error: `unknown merchant ${JSON.stringify(request.params.merchant)}` });

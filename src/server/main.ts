@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
-import { buildApp } from './app.ts';
+import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -11,20 +11,26 @@ const modelsDir = resolve(process.env.PRIVET_MODELS_DIR ?? 'models');
 const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
 // The demo store's own catalogue, from the repository whatever the working directory.
 const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog.json');
+// The developer page's research catalogue (gitignored; `npm run setup` builds it from ../shared when present).
+const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/scientific.json');
 
 try {
   const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
+  const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
+  const developer = 'developer' in found ? found.developer : undefined;
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     crossOriginIsolated: process.env.PRIVET_CROSS_ORIGIN_ISOLATED === '1',
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
-    storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' } },
+    storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
   });
   await app.listen({ port, host });
-  console.log(`Privet demo store: http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/  (model ${registry.current.version})`);
+  const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
+  console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);
 } catch (err) {
   if (err instanceof ModelIntegrityError) {
     console.error(`Privet server refused to start: ${err.message}`);

@@ -19,6 +19,21 @@ export interface StorefrontOptions {
   merchant: string;
   /** Extra data-* attributes for the widget's script tag, e.g. { backend: 'webgpu', 'default-mode': 'local' } → data-backend="webgpu" data-default-mode="local" */
   widgetAttributes?: Record<string, string>;
+  /** A local research catalogue for the developer page at /developer; without it that page says how to enable it. */
+  developer?: DeveloperCatalog;
+}
+
+/**
+ * The catalogue behind /developer (src/server/main.ts passes the Amazon Scientific one when
+ * `npm run setup` has built and published it). Research data: local only, never shipped.
+ */
+export interface DeveloperCatalog {
+  /** Its name in the manifest, and the page's data-merchant (e.g. "scientific"). */
+  merchant: string;
+  /** The feed file, served at /v1/catalog/<merchant> (buildApp adds it to the feeds). */
+  feedPath: string;
+  /** The same feed, parsed with parseCatalog. */
+  catalog: Catalog;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -104,6 +119,8 @@ function displayName(catalogName: string): string {
 }
 
 const TAGLINE = 'Everyday goods, recommended on your own device';
+/** Products listed on the developer page (spread evenly over the catalogue). */
+const DEVELOPER_LIST = 24;
 
 // Attribute names cannot be escaped, only checked: the widget's options are lower-case words.
 const ATTRIBUTE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -118,6 +135,49 @@ function widgetScriptTag(merchant: string, attributes: Record<string, string>): 
   });
   return html`<script type="module" src="/privet.js" data-endpoint="/" data-merchant="${merchant}"${extra}></script>`;
 }
+
+// ---------------------------------------------------------------------------------------
+// The developer page's catalogue
+
+interface DeveloperPage {
+  name: string;
+  size: number;
+  licence: string;
+  productsById: Map<string, Product>;
+  /** The widget's tag for this catalogue: its merchant, and cards that link back to /developer. */
+  scriptTag: Html;
+  search: string;
+  listed: Product[];
+  money: Intl.NumberFormat;
+}
+
+function developerPage(dev: DeveloperCatalog, options: StorefrontOptions): DeveloperPage {
+  if (dev.merchant === options.merchant) throw new Error(`storefront: the developer catalogue needs a merchant name of its own, not "${dev.merchant}"`);
+  const products = dev.catalog.products;
+  const shown = Math.min(DEVELOPER_LIST, products.length);
+  return {
+    name: displayName(dev.catalog.name) || dev.catalog.name,
+    size: products.length,
+    licence: dev.catalog.licence,
+    productsById: new Map(products.map((p) => [p.id, p])),
+    scriptTag: widgetScriptTag(dev.merchant, { ...options.widgetAttributes, 'product-url': '/developer?item={id}' }),
+    search: `Search ${products.length.toLocaleString('en')} ${displayName(dev.catalog.name) || dev.catalog.name} products`,
+    // Evenly spaced rather than the first few: the feed is in dataset order, which clusters.
+    listed: Array.from({ length: shown }, (_, i) => products[Math.floor((i * products.length) / shown)]!),
+    money: new Intl.NumberFormat('en', { style: 'currency', currency: dev.catalog.currency }),
+  };
+}
+
+/** What /developer says on a server started without a developer catalogue. */
+const DEVELOPER_OFF = html`<h1>The developer page is off</h1>
+<p>It shows the widget over the Amazon Scientific catalogue (4,385 products of research data, kept on this machine only), and this server was started without it.</p>
+<p>To turn it on:</p>
+<ol>
+<li>Put the dataset at <code>../shared/datasets/amazon_scientific_unisrec/</code> (or set <code>PRIVET_DATASETS</code> to the folder that holds <code>amazon_scientific_unisrec/</code>).</li>
+<li>Run <code>npm run setup</code>: it converts <code>Scientific.text</code> to <code>.cache/dev-catalogs/scientific.json</code> and publishes it with the current model as the catalogue <code>scientific</code>.</li>
+<li>Restart the server.</li>
+</ol>
+<p><a href="/">Back to the store</a></p>`;
 
 // ---------------------------------------------------------------------------------------
 // The cart: the merchant's state, in one cookie the widget never sees (HttpOnly)
@@ -186,6 +246,7 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
   // Built once and checked now: a bad attribute name stops the server, not the first page.
   const scriptTag = widgetScriptTag(options.merchant, options.widgetAttributes ?? {});
   const money = new Intl.NumberFormat('en', { style: 'currency', currency: catalog.currency });
+  const developer = options.developer && developerPage(options.developer, options);
 
   const productUrl = (p: Product): string => `/product/${encodeURIComponent(p.id)}`;
   const departmentUrl = (d: Department): string => `/category/${d.slug}`;
@@ -193,7 +254,8 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
   const imageUrl = (p: Product): string => (/^(https?:)?\/\//.test(p.image) || p.image.startsWith('/') ? p.image : `/${p.image}`);
   const countLabel = (n: number): string => `${n} ${n === 1 ? 'product' : 'products'}`;
 
-  function layout(page: { title: string; cart: string[]; current?: Department; body: Html; bodyAttributes?: Html }): Html {
+  /** `script` and `search` replace the store's widget tag and search box (the developer page's merchant is another catalogue). */
+  function layout(page: { title: string; cart: string[]; current?: Department; body: Html; bodyAttributes?: Html; script?: Html; search?: string }): Html {
     const nav = departments.map(
       (d) => html`<li><a href="${departmentUrl(d)}"${d === page.current ? html` aria-current="page"` : ''}>${d.name}</a></li>`,
     );
@@ -205,14 +267,14 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
 <title>${page.title === storeName ? storeName : `${page.title} · ${storeName}`}</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/store/store.css">
-${scriptTag}
+${page.script ?? scriptTag}
 </head>
 <body${page.bodyAttributes}>
 <a class="skip-link" href="#content">Skip to content</a>
 <header class="site-header">
 <div class="bar">
 <a class="store-name" href="/">${storeName}</a>
-<privet-search placeholder="Search the store"></privet-search>
+<privet-search placeholder="${page.search ?? 'Search the store'}"></privet-search>
 <a class="cart-link" id="cart-link" href="/cart">Cart (${page.cart.length})</a>
 </div>
 <nav aria-label="Departments"><ul class="departments">${nav}</ul></nav>
@@ -223,6 +285,7 @@ ${page.body}
 <footer class="site-footer">
 <button type="button" data-privet-open-privacy>Privacy choices</button>
 <p>Recommendations on this store are computed in your browser, on your device. What you browse is not sent to us or to anyone else.</p>
+${developer && html`<a href="/developer">Developer page</a>`}
 </footer>
 </body>
 </html>
@@ -266,6 +329,52 @@ ${price(p)}${stock(p)}
   function recs(placement: string, heading: string, itemIds?: string[]): Html {
     const item = itemIds ? html` item-id="${itemIds.join(' ')}"` : '';
     return html`<privet-recs placement="${placement}"${item} limit="8" heading="${heading}"></privet-recs>`;
+  }
+
+  const developerUrl = (p: Product): string => `/developer?item=${encodeURIComponent(p.id)}`;
+  // The research catalogue has no prices: its feed says 0, which here means unknown, not free.
+  const developerPrice = (d: DeveloperPage, p: Product): Html =>
+    p.price > 0 ? html`<p class="price">${d.money.format(p.price)}</p>` : html`<p class="price">Price unknown</p>`;
+
+  function developerNote(d: DeveloperPage): Html {
+    return html`<p>The widget on this page runs over ${d.size.toLocaleString('en')} products from a research dataset read on this machine, instead of the demo store's catalogue. It is research data for local evaluation only: it is not part of the demo, is never committed or shipped, and must not be redistributed. The data has no prices or pictures, so prices are unknown (the feed says 0, which the widget's cards show as ${d.money.format(0)}) and every image is a placeholder.</p>
+<p class="fine-print">Licence: ${d.licence}</p>`;
+  }
+
+  function developerList(d: DeveloperPage): Html {
+    const cards = d.listed.map(
+      (p) => html`<li class="card">
+<img src="${imageUrl(p)}" alt="" width="200" height="200" loading="lazy">
+<h3 class="card-title"><a href="${developerUrl(p)}">${p.title}</a></h3>
+${p.brand.trim() !== '' && html`<p class="card-brand">${p.brand}</p>`}
+${developerPrice(d, p)}
+</li>`,
+    );
+    return html`<h1>${d.name} catalogue <span class="tagline">Developer page</span></h1>
+${developerNote(d)}
+${recs('for-you', 'Recommended for you')}
+${recs('trending', 'Popular in the catalogue')}
+<section aria-labelledby="developer-products">
+<h2 id="developer-products">${d.listed.length} of ${d.size.toLocaleString('en')} products</h2>
+<ul class="products">${cards}</ul>
+</section>`;
+  }
+
+  function developerItem(d: DeveloperPage, product: Product): Html {
+    const crumbs = product.category.map((name) => html`<li>${name}</li>`);
+    return html`<article class="product" data-privet-view="${product.id}">
+<img class="product-image" src="${imageUrl(product)}" alt="" width="200" height="200">
+<div class="product-info">
+<nav aria-label="Breadcrumb"><ol class="breadcrumb">${crumbs}</ol></nav>
+<h1>${product.title}</h1>
+${product.brand.trim() !== '' && html`<p class="brand">${product.brand}</p>`}
+${developerPrice(d, product)}
+${product.description.trim() !== '' && html`<p class="description">${product.description}</p>`}
+<p class="fine-print">Item ${product.id} of the ${d.name} research catalogue. <a href="/developer">All products</a></p>
+</div>
+</article>
+${recs('similar', 'Similar items', [product.id])}
+${recs('recently-viewed', 'Recently viewed')}`;
   }
 
   // Form posts are parsed here, only for the storefront's routes (the plugin scope keeps
@@ -360,6 +469,22 @@ ${recs('goes-well-with', 'Goes well with your cart', cart)}`;
       }
       // The widget reads the cart from the page, never from the cookie (which it cannot see).
       return send(reply, 200, layout({ title: 'Your cart', cart, body, bodyAttributes: html` data-privet-cart="${cart.join(' ')}"` }));
+    });
+
+    store.get<{ Querystring: { item?: string | string[] } }>('/developer', async (request, reply) => {
+      const cart = readCart(request, productsById);
+      if (!developer) return send(reply, 404, layout({ title: 'Developer page', cart, body: DEVELOPER_OFF }));
+      const page = (status: number, title: string, body: Html): FastifyReply =>
+        send(reply, status, layout({ title, cart, body, script: developer.scriptTag, search: developer.search }));
+      const { item } = request.query;
+      if (item === undefined) return page(200, `${developer.name} catalogue (developer)`, developerList(developer));
+      const product = typeof item === 'string' ? developer.productsById.get(item) : undefined;
+      if (!product) {
+        return page(404, 'Not found', html`<h1>Not found</h1>
+<p>There is no such product in the ${developer.name} catalogue.</p>
+<p><a href="/developer">All ${developer.name} products</a></p>`);
+      }
+      return page(200, product.title, developerItem(developer, product));
     });
 
     store.post('/cart', { bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {

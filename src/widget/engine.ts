@@ -96,6 +96,10 @@ export class WidgetEngine {
 
   async shelf(placement: Placement, itemIds: string[], k: number): Promise<ShelfAnswer> {
     const { client } = await this.#ensureReady();
+    // Recently viewed leaves out what the page itself shows (data-privet-view).
+    if (placement === 'recently-viewed' && itemIds.length === 0) {
+      itemIds = [...document.querySelectorAll<HTMLElement>('[data-privet-view]')].flatMap((el) => el.dataset.privetView?.trim() || []);
+    }
     return client.shelf({ placement, itemIds, history: await this.#history(), k });
   }
 

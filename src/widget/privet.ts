@@ -80,12 +80,15 @@ document.addEventListener(
     const button = target?.closest<HTMLElement>('[data-privet-add-to-cart]');
     const itemId = button?.dataset.privetAddToCart?.trim();
     if (!button || !itemId) return;
-    const form = (button as HTMLButtonElement).form ?? button.closest('form');
+    // Unless the merchant's own handler took the click over (an AJAX cart: it ran first,
+    // this listener is on the document in the bubble phase), the click starts a
+    // navigation: hold it until the event is written (at most a moment).
+    const submits = button instanceof HTMLButtonElement && button.type === 'submit' && button.form !== null;
     const link = button.closest('a');
-    // The click starts a navigation: hold it until the event is written (at most a moment).
-    if (form && !event.defaultPrevented) {
+    if (submits && !event.defaultPrevented) {
       event.preventDefault();
-      void followAfterRecording(null, () => track({ type: 'add_to_cart', itemId })).then(() => form.requestSubmit(button instanceof HTMLButtonElement ? button : undefined));
+      const form = button.form!;
+      void followAfterRecording(null, () => track({ type: 'add_to_cart', itemId })).then(() => form.requestSubmit(button));
     } else if (link && !event.defaultPrevented) {
       event.preventDefault();
       void followAfterRecording(link.href, () => track({ type: 'add_to_cart', itemId }));
@@ -93,7 +96,6 @@ document.addEventListener(
       void track({ type: 'add_to_cart', itemId });
     }
   },
-  { capture: true },
 );
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', recordViews, { once: true });

@@ -6,26 +6,35 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalog, type Catalog, type Product } from '../../src/core/catalog.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, findDeveloperCatalog } from '../../src/server/app.ts';
 import { escapeHtml } from '../../src/server/storefront.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const demoFeed = join(repoRoot, 'public/catalog/demo-catalog.json');
 const demo = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
 
-/** A models folder holding one small version: the storefront needs a server, not a model. */
-function tinyModels(): string {
+const describeFile = (name: string, content: string, dtype: string) =>
+  ({ name, bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex'), dtype });
+
+/**
+ * A models folder holding one small version: the storefront needs a server, not a model.
+ * Each of `catalogs` gets a (fake) item matrix and ids listed in the manifest.
+ */
+function tinyModels(catalogs: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'privet-models-'));
   const version = 'tiny-v1';
   const content = 'onnx bytes';
   mkdirSync(join(dir, version));
   writeFileSync(join(dir, version, 'encoder.int8.onnx'), content);
+  const catalogFiles = catalogs.flatMap((name) => [`items.${name}.int8`, `items.${name}.ids.json`]);
+  for (const file of catalogFiles) writeFileSync(join(dir, version, file), file);
   const manifest = {
     version, created: '2026-11-26T00:00:00+00:00', base_model: 'test', dims: 4, max_tokens: 8, opset: 17,
     inputs: ['input_ids', 'attention_mask'], output: 'embedding', intents: [], metrics: {},
     backends: { wasm: 'encoder.int8.onnx', webgpu: 'encoder.int8.onnx' },
     dp: { epsilon: 0, delta: 0, rounds: 0 },
-    files: [{ name: 'encoder.int8.onnx', bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex'), dtype: 'int8' }],
+    files: [describeFile('encoder.int8.onnx', content, 'int8'), ...catalogFiles.map((file) => describeFile(file, file, 'int8-rows'))],
+    catalogs: catalogs.map((name) => ({ name, items: `items.${name}.int8`, ids: `items.${name}.ids.json`, rows: 1, source_sha256: 'a'.repeat(64) })),
   };
   writeFileSync(join(dir, version, 'manifest.json'), JSON.stringify(manifest));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ current: version, manifest: `${version}/manifest.json` }));
@@ -364,5 +373,161 @@ describe('without a storefront', () => {
     expect((await app.inject('/cart')).statusCode).toBe(404);
     expect((await app.inject('/v1/catalog/demo')).statusCode).toBe(404);
     await app.close();
+  });
+});
+
+/** A small synthetic stand-in for the Scientific research catalogue (never the real data in tests). */
+function devCatalogFeed(size = 30): { catalog: Catalog; feedPath: string } {
+  const json = {
+    name: 'scientific',
+    currency: 'USD',
+    licence: 'Synthetic test catalogue: research evaluation only, not redistributable. Every price is 0 and means unknown.',
+    products: Array.from({ length: size }, (_, i) => ({
+      id: `B${String(i).padStart(9, '0')}`,
+      title: i === 3 ? 'Beaker <b>"borosilicate"</b> & lid' : `Lab item ${i}`,
+      description: '',
+      category: ['Industrial & Scientific', 'Lab & Scientific Products', 'Beakers'],
+      brand: i % 2 === 0 ? 'Acme Labs' : '',
+      price: 0,
+      in_stock: true,
+      image: 'store/placeholder.svg',
+      tags: [],
+    })),
+  };
+  const feedPath = join(mkdtempSync(join(tmpdir(), 'privet-dev-feed-')), 'scientific.json');
+  writeFileSync(feedPath, JSON.stringify(json));
+  return { catalog: parseCatalog(json), feedPath };
+}
+
+const DEV_SCRIPT_TAG = '<script type="module" src="/privet.js" data-endpoint="/" data-merchant="scientific" data-default-mode="local" data-product-url="/developer?item={id}"></script>';
+
+/** The store's layout with the developer catalogue's widget tag and search box instead of the demo's. */
+function expectDeveloperLayout(res: LightMyRequestResponse, status: number, size: number): string {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+  const body = res.body;
+  expect(body.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
+  expect(body).toContain(DEV_SCRIPT_TAG);
+  expect(body).not.toContain('data-merchant="demo"');
+  expect(count(body, '<script'), 'the widget embed is the only script').toBe(1);
+  expect(body).not.toMatch(/\son[a-z]+=/i);
+  for (const landmark of ['<header', '<main', '<footer', '<nav aria-label="Departments">']) expect(count(body, landmark), landmark).toBe(1);
+  expect(count(body, '<h1'), 'one h1').toBe(1);
+  expect(count(body, '<privet-search'), 'one search box').toBe(1);
+  expect(body).toContain(`<privet-search placeholder="Search ${size.toLocaleString('en')} Scientific products"></privet-search>`);
+  expect(body).toContain('<a href="/developer">Developer page</a>');
+  return body;
+}
+
+describe('developer page with a developer catalogue', () => {
+  const size = 30;
+  const { catalog, feedPath } = devCatalogFeed(size);
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    const modelsDir = tinyModels(['demo', 'scientific']);
+    // As src/server/main.ts finds it: the feed exists and the model lists the catalogue.
+    const found = findDeveloperCatalog(modelsDir, feedPath, 'scientific');
+    expect('developer' in found ? found.developer.catalog : found.reason).toEqual(catalog);
+    ({ app } = await buildApp({
+      modelsDir,
+      distDir: fakeDist(),
+      storefront: { catalog: demo, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer: { merchant: 'scientific', feedPath, catalog } },
+      feeds: { demo: demoFeed },
+    }));
+  });
+  afterAll(() => app.close());
+
+  it('renders the store layout with the scientific merchant, the research note, search, shelves and 24 products', async () => {
+    const body = expectDeveloperLayout(await app.inject('/developer'), 200, size);
+    expect(body).toContain('<h1>Scientific catalogue <span class="tagline">Developer page</span></h1>');
+    expect(body).toContain('research data for local evaluation only');
+    expect(body).toContain('prices are unknown');
+    expect(body).toContain(`Licence: ${escapeHtml(catalog.licence)}`);
+    expect(body).toContain('<privet-recs placement="for-you" limit="8" heading="Recommended for you"></privet-recs>');
+    expect(body).toContain('<privet-recs placement="trending" limit="8" heading="Popular in the catalogue"></privet-recs>');
+    const links = [...body.matchAll(/<a href="\/developer\?item=([^"]+)">/g)].map((m) => m[1]!);
+    expect(links).toHaveLength(24);
+    expect(new Set(links).size).toBe(24);
+    expect(links[0]).toBe(catalog.products[0]!.id);
+    for (const id of links) expect(catalog.products.some((p) => p.id === id), id).toBe(true);
+    expect(count(body, 'Price unknown')).toBe(24);
+    expect(body).not.toContain('$0.00</p>');
+    // The demo store stays one click away: its departments and cart are in the header.
+    expect(body).toContain('<li><a href="/category/kitchen">Kitchen</a></li>');
+  });
+
+  it('shows one product with its view marker and the similar shelf, escaped', async () => {
+    const product = catalog.products[3]!;
+    const body = expectDeveloperLayout(await app.inject(`/developer?item=${product.id}`), 200, size);
+    expect(body).toContain(`<article class="product" data-privet-view="${product.id}">`);
+    expect(body).toContain('<h1>Beaker &lt;b&gt;&quot;borosilicate&quot;&lt;/b&gt; &amp; lid</h1>');
+    expect(body).not.toContain('<b>"borosilicate"');
+    expect(body).toContain('<li>Industrial &amp; Scientific</li><li>Lab &amp; Scientific Products</li><li>Beakers</li>');
+    expect(body).toContain('<p class="price">Price unknown</p>');
+    expect(body).toContain(`<privet-recs placement="similar" item-id="${product.id}" limit="8" heading="Similar items"></privet-recs>`);
+    expect(body).toContain('<title>Beaker &lt;b&gt;');
+    // No add-to-cart: the cart belongs to the demo store, which has no such product.
+    expect(body).not.toContain('data-privet-add-to-cart');
+  });
+
+  it.each(['/developer?item=nope', '/developer?item=', `/developer?item=${catalog.products[0]!.id}&item=${catalog.products[1]!.id}`, '/developer?item=p-0001'])('%s is a 404 page in the developer layout', async (url) => {
+    const body = expectDeveloperLayout(await app.inject(url), 404, size);
+    expect(body).toContain('<h1>Not found</h1>');
+    expect(body).toContain('There is no such product in the Scientific catalogue.');
+  });
+
+  it('serves the developer feed as merchant "scientific", next to the demo feed', async () => {
+    const res = await app.inject('/v1/catalog/scientific');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.rawPayload.equals(readFileSync(feedPath))).toBe(true);
+    expect((await app.inject('/v1/catalog/demo')).rawPayload.equals(readFileSync(demoFeed))).toBe(true);
+  });
+
+  it('links the developer page from the store footer', async () => {
+    const body = expectLayout(await app.inject('/'));
+    expect(body).toContain('<a href="/developer">Developer page</a>\n</footer>');
+    expect(expectLayout(await app.inject('/cart'))).toContain('<a href="/developer">Developer page</a>');
+  });
+});
+
+describe('developer page without a developer catalogue', () => {
+  it('is a 404 saying how to enable it, with no footer link and no feed', async () => {
+    const { app } = await buildApp({
+      modelsDir: tinyModels(),
+      distDir: fakeDist(),
+      storefront: { catalog: demo, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' } },
+      feeds: { demo: demoFeed },
+    });
+    const body = expectLayout(await app.inject('/developer'), 404);
+    expect(body).toContain('<h1>The developer page is off</h1>');
+    expect(body).toContain('<code>../shared/datasets/amazon_scientific_unisrec/</code>');
+    expect(body).toContain('<code>PRIVET_DATASETS</code>');
+    expect(body).toContain('<code>npm run setup</code>');
+    expect(body).not.toContain('href="/developer"');
+    expect(expectLayout(await app.inject('/'))).not.toContain('href="/developer"');
+    expect((await app.inject('/v1/catalog/scientific')).statusCode).toBe(404);
+    await app.close();
+  });
+
+  it('findDeveloperCatalog says why not: no feed, no catalogue in the model, a broken feed, no models', () => {
+    const { feedPath } = devCatalogFeed(2);
+    const missing = join(tmpdir(), 'privet-no-such-dir', 'scientific.json');
+    expect(findDeveloperCatalog(tinyModels(['scientific']), missing, 'scientific')).toEqual({ reason: `${missing} does not exist` });
+    expect(findDeveloperCatalog(tinyModels(['demo']), feedPath, 'scientific')).toEqual({ reason: 'model tiny-v1 has no catalogue "scientific"' });
+    const broken = join(mkdtempSync(join(tmpdir(), 'privet-dev-feed-')), 'scientific.json');
+    writeFileSync(broken, JSON.stringify({ name: 'scientific', currency: 'USD', licence: 'x', products: [{ id: 'bad id' }] }));
+    expect(findDeveloperCatalog(tinyModels(['scientific']), broken, 'scientific')).toMatchObject({ reason: expect.stringContaining('invalid catalog') });
+    expect(findDeveloperCatalog(mkdtempSync(join(tmpdir(), 'privet-empty-')), feedPath, 'scientific')).toMatchObject({ reason: expect.stringContaining("manifest could not be read") });
+  });
+
+  it('buildApp refuses a developer catalogue that shares the store merchant or has a second feed', async () => {
+    const { catalog, feedPath } = devCatalogFeed(2);
+    const storefront = { catalog: demo, merchant: 'demo' };
+    await expect(buildApp({ modelsDir: tinyModels(), distDir: fakeDist(), storefront: { ...storefront, developer: { merchant: 'demo', feedPath, catalog } } })).rejects.toThrow(/merchant name of its own/);
+    await expect(
+      buildApp({ modelsDir: tinyModels(), distDir: fakeDist(), storefront: { ...storefront, developer: { merchant: 'scientific', feedPath, catalog } }, feeds: { scientific: demoFeed } }),
+    ).rejects.toThrow(/has two feeds/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parseCatalog } from '../../src/core/catalog.ts';
 import { buildApp } from '../../src/server/app.ts';
-import type { StorefrontOptions } from '../../src/server/storefront.ts';
+import type { DeveloperCatalog, StorefrontOptions } from '../../src/server/storefront.ts';
 import { distDir, modelsDir, repoRoot } from './models.ts';
 
 export interface RunningServer {
@@ -21,6 +21,8 @@ export interface StartServerOptions {
   widgetAttributes?: Record<string, string>;
   /** Replaces the demo storefront (the demo catalogue, merchant "demo") entirely. */
   storefront?: StorefrontOptions;
+  /** The demo storefront's developer page catalogue (served at /developer and as its merchant's feed; not used with `storefront`). */
+  developer?: DeveloperCatalog;
   /** Replaces the feeds (default: { demo: the demo catalogue }). */
   feeds?: Record<string, string>;
 }
@@ -31,6 +33,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     catalog: parseCatalog(JSON.parse(readFileSync(demoFeedPath, 'utf8'))),
     merchant: 'demo',
     widgetAttributes: { 'default-mode': 'local', ...options.widgetAttributes },
+    developer: options.developer,
   };
   const { app } = await buildApp({
     modelsDir: options.modelsDir ?? modelsDir,
