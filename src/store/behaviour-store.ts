@@ -113,10 +113,19 @@ export async function savedMode(): Promise<Mode | null> {
   }
 }
 
-/** The mode in force: the shopper's saved choice, else the merchant's default. */
+/**
+ * The mode in force: the shopper's saved choice, else the merchant's default. Where
+ * IndexedDB is unavailable (blocked storage, some private windows) the shopper gets page
+ * memory, as in mode `off`, rather than no recommendations.
+ */
 export async function openBehaviourStore(merchantDefault: Mode): Promise<BehaviourStore> {
-  const mode = (await savedMode()) ?? merchantDefault;
-  return mode === 'off' ? new MemoryStore() : new IndexedDbStore(mode, await open());
+  try {
+    const mode = (await savedMode()) ?? merchantDefault;
+    return mode === 'off' ? new MemoryStore() : new IndexedDbStore(mode, await open());
+  } catch (err) {
+    console.warn(`privet: IndexedDB is unavailable (${(err as Error).message}); keeping this visit in memory only`);
+    return new MemoryStore();
+  }
 }
 
 /**

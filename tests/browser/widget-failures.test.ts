@@ -104,6 +104,24 @@ describe('widget failure states', () => {
     await page.close();
   });
 
+  it('with IndexedDB blocked, the visit is kept in memory and the shelves still work', async () => {
+    const { origin } = session.server;
+    const page = await session.browser.context.newPage();
+    // As a browser with site storage blocked: every IndexedDB call throws.
+    await page.addInitScript(() => {
+      const blocked = () => {
+        throw new DOMException('storage is blocked for this site', 'SecurityError');
+      };
+      Object.defineProperty(window, 'indexedDB', { get: () => ({ open: blocked, databases: blocked, deleteDatabase: blocked }) });
+    });
+    const seen = watchPage(page, origin);
+    await page.goto(`${origin}/product/p-0004`);
+    expect(await readShelf(page, 'similar')).toMatchObject({ state: 'ready', served: 'similar' });
+    expect(seen.warnings.filter((w) => w.startsWith('privet: IndexedDB is unavailable'))).toHaveLength(1);
+    expect(seen.errors).toEqual([]);
+    await page.close();
+  });
+
   it('with the Privet server down, a returning shopper gets shelves from the cache; a new one a quiet notice', async () => {
     const { origin } = session.server;
     const page = await session.browser.context.newPage();
