@@ -130,6 +130,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     });
   }
 
+  // Browsers ask for /favicon.ico on any page without an icon link (JSON, images).
+  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/favicon.svg', 301));
+
   app.get('/healthz', async () => ({ status: 'ok', model: registry.current.version }));
 
   app.get('/v1/manifest', async (_request, reply) => {

@@ -15,7 +15,7 @@ async function merchantPage(page: Page, origin: string, scriptAttributes: string
   await page.route(`${origin}/merchant-test`, (route) =>
     route.fulfill({
       contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html lang="en"><head><title>Merchant test</title><script type="module" src="/privet.js" ${scriptAttributes}></script></head><body><main>${body}</main></body></html>`,
+      body: `<!doctype html><html lang="en"><head><title>Merchant test</title><link rel="icon" href="data:,"><script type="module" src="/privet.js" ${scriptAttributes}></script></head><body><main>${body}</main></body></html>`,
     }),
   );
   await page.goto(`${origin}/merchant-test`);
@@ -23,7 +23,10 @@ async function merchantPage(page: Page, origin: string, scriptAttributes: string
 
 /** A shopper who never visited: no cached model files, feed or manifest, no stored events. */
 async function forgetWidget(page: Page, origin: string): Promise<void> {
-  await page.goto(`${origin}/favicon.svg`);
+  // A blank page of the origin, with a favicon that fetches nothing (a /favicon.ico 404
+  // arriving late would be a console error in the next test's page).
+  await page.route(`${origin}/__blank`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><link rel="icon" href="data:,">' }));
+  await page.goto(`${origin}/__blank`);
   await page.evaluate(async () => {
     await caches.delete('privet-models');
     await new Promise((resolve) => {

@@ -58,6 +58,12 @@ describe('server with the exported model', () => {
     expect(res.json()).toEqual({ status: 'ok', model: manifest.version });
   });
 
+  it('sends browsers asking for /favicon.ico to the SVG icon', async () => {
+    const res = await app.inject('/favicon.ico');
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/favicon.svg');
+  });
+
   it('serves the current manifest at /v1/manifest, revalidated on every load', async () => {
     const res = await app.inject('/v1/manifest');
     expect(res.json()).toEqual(manifest);
