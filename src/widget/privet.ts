@@ -14,7 +14,7 @@ import type { BehaviourEvent, EventType } from '../store/behaviour-store.ts';
 import { ownScript, readConfig, warn } from './config.ts';
 import './elements/PrivetRecs.svelte';
 import './elements/PrivetSearch.svelte';
-import { configure, followAfterRecording, loadEngine } from './runtime.ts';
+import { configure, followAfterRecording, formatPrice, loadEngine } from './runtime.ts';
 
 const TRACKABLE: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'search', 'dismiss'];
 
@@ -32,6 +32,10 @@ declare global {
 }
 
 configure(readConfig(ownScript(import.meta.url), import.meta.url));
+
+// The first Intl.NumberFormat loads ICU's locale data (~40 ms on this project's CI
+// machine): do it while the page is idle, not inside the first shelf's render.
+(globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200)))(() => formatPrice(0));
 
 function track(event: Omit<BehaviourEvent, 'at'>): Promise<void> {
   if (!TRACKABLE.includes(event.type)) {
