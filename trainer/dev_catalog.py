@@ -22,15 +22,14 @@ a cut is never guessed, and at most 3 segments are kept. A level that is never a
 its own stays joined to the next one.
 
 Publishing runs the server's indexer (`npm run index-catalog`, onnxruntime-node: the same
-embedding as the demo's) and trainer.recsys.publish_ranker. A stamp next to the feed records
-what was published; when the feed, the model version and the catalogue's item matrix all
-still match it, only the (cheap, idempotent) ranker check runs, so `npm run setup` stays fast.
+embedding as the demo's) and trainer.recsys.publish_ranker. Both decide for themselves
+whether anything changed (the indexer compares the feed's source digest with the
+manifest's before it loads the encoder), so a second run re-embeds nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -38,8 +37,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-from trainer.manifest import read_current_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = "Industrial & Scientific"
@@ -194,33 +191,6 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def stamp_path(feed: Path) -> Path:
-    return feed.with_name(feed.name.removesuffix(".json") + ".published.json")
-
-
-def published_stamp(feed_sha256: str, name: str, models_dir: Path) -> dict[str, str] | None:
-    """What the stamp must say for this feed to count as indexed: None when the current model
-    version has no item matrix for `name`."""
-    manifest = read_current_manifest(models_dir)
-    entry = next((c for c in manifest.get("catalogs", []) if c["name"] == name), None)
-    if entry is None or not (models_dir / str(manifest["version"]) / entry["items"]).is_file():
-        return None
-    return {"feed_sha256": feed_sha256, "version": str(manifest["version"]), "items": str(entry["items"])}
-
-
-def is_indexed(feed: Path, name: str, models_dir: Path) -> bool:
-    """True when the stamp says this exact feed produced the item matrix the manifest lists now."""
-    stamp = stamp_path(feed)
-    if not stamp.is_file() or not feed.is_file():
-        return False
-    expected = published_stamp(hashlib.sha256(feed.read_bytes()).hexdigest(), name, models_dir)
-    try:
-        recorded = json.loads(stamp.read_text())
-    except json.JSONDecodeError:
-        return False
-    return expected is not None and recorded == expected
-
-
 def index_catalog(feed: Path, name: str, models_dir: Path) -> None:
     """The server's indexer, exactly as `npm run index-catalog` runs it for the demo."""
     command = ["npm", "run", "-s", "index-catalog", "--", str(feed.resolve()), "--name", name,
@@ -229,18 +199,13 @@ def index_catalog(feed: Path, name: str, models_dir: Path) -> None:
 
 
 def publish(feed: Path, name: str, models_dir: Path) -> dict[str, float]:
-    """Item matrix (unless the stamp says it is current) and ranker; seconds per step."""
+    """Item matrix and ranker, each only when out of date; seconds per step."""
     from trainer.recsys import publish_ranker
 
     seconds: dict[str, float] = {}
-    if not is_indexed(feed, name, models_dir):
-        started = time.perf_counter()
-        index_catalog(feed, name, models_dir)
-        seconds["index"] = time.perf_counter() - started
-        stamp = published_stamp(hashlib.sha256(feed.read_bytes()).hexdigest(), name, models_dir)
-        if stamp is None:
-            raise DevCatalogError(f"index-catalog did not list catalogue {name!r} in the current manifest")
-        write_if_changed(stamp_path(feed), (json.dumps(stamp, indent=2) + "\n").encode())
+    started = time.perf_counter()
+    index_catalog(feed, name, models_dir)
+    seconds["index"] = time.perf_counter() - started
     started = time.perf_counter()
     file_name, written = publish_ranker.publish(name, models_dir)
     if written:

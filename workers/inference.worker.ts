@@ -16,6 +16,7 @@ import { parseIntentHead, predictIntents, type IntentHead, type IntentPrediction
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import type { Placement } from '../src/core/placements.ts';
 import { manifestCatalog, manifestFile, type Backend } from '../src/core/manifest.ts';
+import type { Neighbours } from '../src/core/neighbours.ts';
 import { revenueScale, type Objective } from '../src/core/objective.ts';
 import { budgetCap, parsePriceIntent } from '../src/core/price-intent.ts';
 import { explainRow, parseRanker, rankerForward, type RankerContext, type RankerWeights } from '../src/core/ranker.ts';
@@ -143,7 +144,7 @@ export interface SearchAnswer {
   items: ShelfItem[];
   intents: IntentPrediction | null;
   /** What the query asked for beyond its meaning, shown as chips and applied as rules. */
-  constraints: { price: PriceRange | null; pricePhrase: string | null; tag: string | null; tagPhrase: string | null };
+  constraints: { price: PriceRange | null; tag: string | null; tagPhrase: string | null };
   /** 'keywords' when the encoder failed to load; 'keywords-while-loading' before it has. */
   method: 'model' | 'keywords' | 'keywords-while-loading';
   ms: number;
@@ -193,6 +194,8 @@ interface StoreContext {
   budget: number;
   /** ISO 4217, for the cards' prices. */
   currency: string;
+  /** Co-occurrence lists; empty until catalogues publish order data (goes-well-with then complements by text). */
+  neighbours: Neighbours;
 }
 
 /** The catalogue feed, row for row with the item matrix (the manifest's ids fix the order). */
@@ -312,6 +315,7 @@ const api = {
           tags: new Set(products.flatMap((p) => p.tags.map((t) => t.toLowerCase()))),
           budget: budgetCap(products.map((p) => p.price)),
           currency,
+          neighbours: { offsets: new Uint32Array(products.length + 1), rows: new Uint32Array(0), weights: new Float32Array(0) },
         };
       }
     }
@@ -372,7 +376,6 @@ const api = {
   shelf(request: ShelfRequest): ShelfAnswer {
     const started = performance.now();
     const { store, ids } = catalogue();
-    const rowsOf = (list: readonly string[] = []) => list.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
     const k = request.k;
     const fallback = (): [Recommendation[], ShelfAnswer['served']] => [featured(store.shelves, { k }), 'featured'];
     let picks: Recommendation[];
@@ -385,14 +388,14 @@ const api = {
         break;
       }
       case 'similar': {
-        const [row] = rowsOf(request.itemIds);
+        const [row] = ids.knownRows(request.itemIds ?? []);
         if (row === undefined) [picks, served] = fallback();
         else picks = similar(store.shelves, row, { k });
         break;
       }
       case 'goes-well-with': {
-        const cart = rowsOf(request.itemIds);
-        picks = cart.length ? goesWellWith(store.shelves, cart, NO_NEIGHBOURS(store.shelves.products.length), { k }) : [];
+        const cart = ids.knownRows(request.itemIds ?? []);
+        picks = cart.length ? goesWellWith(store.shelves, cart, store.neighbours, { k }) : [];
         if (picks.length === 0) [picks, served] = fallback();
         break;
       }
@@ -424,7 +427,6 @@ const api = {
     const audience = parseAudienceIntent(price.query, store.tags);
     const constraints: SearchAnswer['constraints'] = {
       price: price.range,
-      pricePhrase: price.range ? phraseRemoved(request.query, price.query) : null,
       tag: audience.tag,
       tagPhrase: audience.phrase,
     };
@@ -442,9 +444,9 @@ const api = {
     if (!price.range && intents) {
       const deal = intents.behaviours.find((b) => b.name === 'deal')?.probability;
       const cheap = parsePriceIntent(price.query, { budgetMax: store.budget, ...(deal !== undefined && { dealProbability: deal }) });
-      if (cheap.range) Object.assign(constraints, { price: cheap.range, pricePhrase: phraseRemoved(price.query, cheap.query) });
+      if (cheap.range) constraints.price = cheap.range;
     }
-    const recent = request.history.slice(-20).filter((h) => ids.has(h.id)).map((h) => ids.rowOf(h.id));
+    const recent = ids.knownRows(request.history.slice(-20).map((h) => h.id));
     const signals = { query: vector!, intents, profile: profileVector(store.shelves.matrix, recent) };
     let items = searchResults(store.shelves, signals, { k: request.k, rules: rules(constraints.price) });
     // An audience word the catalogue barely tags ("for a teacher": 2 products under the
@@ -490,7 +492,7 @@ function catalogue(): { store: StoreContext; ids: CatalogRanker } {
 
 /** The ranker over the shopper's history, each pick with the history item that earned it. */
 function personalPicks(store: StoreContext, ranker: NonNullable<StoreContext['ranker']>, ids: CatalogRanker, request: RecommendRequest): Recommendation[] {
-  const rows = request.history.filter((id) => ids.has(id)).map((id) => ids.rowOf(id));
+  const rows = ids.knownRows(request.history);
   // Nothing to personalise from (a first visit, or only products that left the catalogue):
   // an empty shelf, so the page shows its trending or similar-items shelf instead of
   // an arbitrary list.
@@ -515,16 +517,7 @@ const SEARCH_ENCODER_WAIT_MS = 3_000;
 /** Fewer results than this under an audience filter, and the filter is dropped. */
 const MIN_AUDIENCE_RESULTS = 3;
 
-// No catalogue publishes co-occurrence yet: goes-well-with then complements by text.
-const NO_NEIGHBOURS = (rows: number) => ({ offsets: new Uint32Array(rows + 1), rows: new Uint32Array(0), weights: new Float32Array(0) });
-
 const cards = (store: StoreContext, picks: readonly Recommendation[]): ShelfItem[] => picks.map((p) => ({ product: store.shelves.products[p.row]!, reason: p.reason, currency: store.currency }));
-
-/** The words parsePriceIntent took out of a query ("under $30"), for a chip. */
-function phraseRemoved(query: string, remaining: string): string {
-  const kept = new Set(remaining.toLowerCase().split(/\s+/));
-  return query.split(/\s+/).filter((word) => !kept.has(word.toLowerCase())).join(' ').trim();
-}
 
 export type InferenceWorkerApi = typeof api;
 

@@ -36,6 +36,19 @@ export class CatalogRanker {
     return row;
   }
 
+  /**
+   * The rows of the ids this catalogue knows, in order; unknown ids are skipped (a
+   * shopper's history or a cart may name products that have left the catalogue).
+   */
+  knownRows(ids: Iterable<string>): number[] {
+    const rows: number[] = [];
+    for (const id of ids) {
+      const row = this.#rowOf.get(id);
+      if (row !== undefined) rows.push(row);
+    }
+    return rows;
+  }
+
   /** The stored embedding of an item, e.g. to find items similar to it without the encoder. */
   vectorOf(id: string): Float32Array {
     return itemVector(this.matrix, this.rowOf(id));

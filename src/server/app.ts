@@ -8,9 +8,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
-import { parseManifest, parsePointer } from '../core/manifest.ts';
+import type { ModelManifest } from '../core/manifest.ts';
+import { currentVersion } from './current-version.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
 import { registerStorefront, type DeveloperCatalog, type StorefrontOptions } from './storefront.ts';
 
@@ -40,17 +41,13 @@ export interface AppOptions {
  */
 export function findDeveloperCatalog(modelsDir: string, feedPath: string, merchant: string): { developer: DeveloperCatalog } | { reason: string } {
   if (!existsSync(feedPath)) return { reason: `${feedPath} does not exist` };
-  let catalogs: string[];
-  let version: string;
+  let manifest: ModelManifest;
   try {
-    const pointer = parsePointer(JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')));
-    const manifest = parseManifest(JSON.parse(readFileSync(join(modelsDir, pointer.manifest), 'utf8')));
-    catalogs = manifest.catalogs.map((c) => c.name);
-    version = manifest.version;
+    manifest = currentVersion(modelsDir).manifest;
   } catch (err) {
     return { reason: `the current model's manifest could not be read: ${(err as Error).message}` };
   }
-  if (!catalogs.includes(merchant)) return { reason: `model ${version} has no catalogue "${merchant}"` };
+  if (!manifest.catalogs.some((c) => c.name === merchant)) return { reason: `model ${manifest.version} has no catalogue "${merchant}"` };
   try {
     return { developer: { merchant, feedPath, catalog: parseCatalog(JSON.parse(readFileSync(feedPath, 'utf8'))) } };
   } catch (err) {
@@ -152,8 +149,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
-  // prefers these exact routes, so / is the storefront home and the old single-page demo
-  // stays reachable only as /index.html.
+  // prefers these exact routes, so / is the storefront home.
   if (options.storefront) await registerStorefront(app, options.storefront);
 
   await app.register(fastifyStatic, {

@@ -5,11 +5,12 @@
  * instead of embedding the catalogue themselves.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { productText, type Catalog } from '../core/catalog.ts';
 import { quantizeRows, serializeItemMatrix, type ItemMatrix } from '../core/item-matrix.ts';
-import { parseManifest, parsePointer, type ManifestCatalog, type ManifestFile, type ModelManifest } from '../core/manifest.ts';
+import type { ManifestCatalog, ManifestFile, ModelManifest } from '../core/manifest.ts';
+import { currentVersion } from './current-version.ts';
 import { loadNodeEncoder } from './node-encoder.ts';
 
 export interface IndexResult {
@@ -35,11 +36,6 @@ function writeAtomically(path: string, data: string | Uint8Array): void {
   renameSync(`${path}.tmp`, path);
 }
 
-export function currentVersion(modelsDir: string): { manifest: ModelManifest; versionDir: string } {
-  const pointer = parsePointer(JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')));
-  const manifest = parseManifest(JSON.parse(readFileSync(join(modelsDir, pointer.manifest), 'utf8')));
-  return { manifest, versionDir: join(modelsDir, manifest.version) };
-}
 
 export async function indexCatalog(modelsDir: string, name: string, catalog: Catalog): Promise<IndexResult> {
   const { manifest, versionDir } = currentVersion(modelsDir);

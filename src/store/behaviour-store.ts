@@ -15,7 +15,6 @@ export const DB_NAME = 'privet';
 const DB_VERSION = 1;
 
 export type EventType = 'view' | 'click' | 'add_to_cart' | 'purchase' | 'search' | 'dismiss' | 'impression';
-export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'search', 'dismiss', 'impression'];
 
 export interface BehaviourEvent {
   type: EventType;

@@ -38,6 +38,11 @@ export function formatPrice(amount: number, currency = 'USD'): string {
   return money.get(currency)!.format(amount);
 }
 
+/** A card's price; blank where the catalogue lists 0 (no prices, e.g. the Scientific developer feed): unknown, not free. */
+export function priceLabel(item: { product: { price: number }; currency: string }): string {
+  return item.product.price > 0 ? formatPrice(item.product.price, item.currency) : '';
+}
+
 /**
  * Records a click, then lets its navigation happen (to `href`, or the caller's own when
  * null). It waits for the write, at most NAVIGATION_HOLD_MS: an IndexedDB transaction

@@ -22,6 +22,11 @@ describe('CatalogRanker', () => {
     expect(() => ranker.vectorOf('zzz')).toThrow(/unknown item id "zzz"/);
   });
 
+  it('maps known ids to rows in order, skipping ids that left the catalogue', () => {
+    expect(ranker.knownRows(['c', 'gone', 'a', 'c'])).toEqual([2, 0, 2]);
+    expect(ranker.knownRows([])).toEqual([]);
+  });
+
   it('refuses ids that do not match the matrix rows', () => {
     expect(() => new CatalogRanker(quantizeRows(new Float32Array(6), 3), ['only-one'])).toThrow(/1 ids for 2 item rows/);
   });

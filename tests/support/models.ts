@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModelManifest } from '../../src/core/manifest.ts';
-import { currentVersion } from '../../src/server/catalog-index.ts';
+import { currentVersion } from '../../src/server/current-version.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const modelsDir = join(repoRoot, 'models');

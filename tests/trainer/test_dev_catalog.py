@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -125,31 +124,3 @@ def test_cli_writes_the_feed_once_and_leaves_it_alone_when_unchanged(tmp_path: P
     assert dev_catalog.main(args) == 0
     assert out.stat().st_mtime_ns == mtime and out.read_bytes() == first
     assert "(unchanged)" in capsys.readouterr().out
-
-
-def test_the_stamp_says_indexed_only_for_this_feed_and_this_item_matrix(tmp_path: Path) -> None:
-    models = tmp_path / "models"
-    version = models / "v1"
-    version.mkdir(parents=True)
-    (models / "manifest.json").write_text(json.dumps({"current": "v1", "manifest": "v1/manifest.json"}))
-    manifest: dict[str, Any] = {"version": "v1", "files": [], "catalogs": []}
-    (version / "manifest.json").write_text(json.dumps(manifest))
-    feed = tmp_path / "scientific.json"
-    feed.write_text("{}\n")
-    assert not dev_catalog.is_indexed(feed, "scientific", models)
-
-    manifest["catalogs"] = [{"name": "scientific", "items": "items.scientific.aaa.int8"}]
-    (version / "manifest.json").write_text(json.dumps(manifest))
-    (version / "items.scientific.aaa.int8").write_bytes(b"x")
-    stamp = dev_catalog.published_stamp(hashlib.sha256(feed.read_bytes()).hexdigest(), "scientific", models)
-    assert stamp is not None
-    dev_catalog.stamp_path(feed).write_text(json.dumps(stamp))
-    assert dev_catalog.is_indexed(feed, "scientific", models)
-
-    feed.write_text('{"changed": true}\n')
-    assert not dev_catalog.is_indexed(feed, "scientific", models)
-    feed.write_text("{}\n")
-    manifest["catalogs"] = [{"name": "scientific", "items": "items.scientific.bbb.int8"}]
-    (version / "manifest.json").write_text(json.dumps(manifest))
-    (version / "items.scientific.bbb.int8").write_bytes(b"y")
-    assert not dev_catalog.is_indexed(feed, "scientific", models)

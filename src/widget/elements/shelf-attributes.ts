@@ -27,11 +27,15 @@ export function readShelfAttributes(placement: string | undefined, itemId: strin
     chosen = 'for-you';
   }
 
-  let count = DEFAULT_LIMIT;
-  if (limit !== undefined && limit !== '') {
-    const n = /^\s*\d+\s*$/.test(limit) ? Number(limit) : NaN;
-    if (n >= 1 && n <= MAX_LIMIT) count = n;
-    else warn(`<privet-recs limit="${limit}"> must be a whole number from 1 to ${MAX_LIMIT}; using ${DEFAULT_LIMIT}`);
-  }
-  return { placement: chosen, itemIds, limit: count };
+  return { placement: chosen, itemIds, limit: readLimit('privet-recs', limit) };
+}
+
+/** An element's `limit` attribute: a whole number of cards from 1 to MAX_LIMIT, else the default with a warning. */
+export function readLimit(element: string, limit: string | undefined): number {
+  if (limit === undefined || limit === '') return DEFAULT_LIMIT;
+  // Digits only: Number() would also take "0x10" and "1e1".
+  const n = /^\s*\d+\s*$/.test(limit) ? Number(limit) : NaN;
+  if (n >= 1 && n <= MAX_LIMIT) return n;
+  warn(`<${element} limit="${limit}"> must be a whole number from 1 to ${MAX_LIMIT}; using ${DEFAULT_LIMIT}`);
+  return DEFAULT_LIMIT;
 }
