@@ -19,6 +19,7 @@ export default defineConfig({
         privet: resolve(import.meta.dirname, 'src/widget/privet.ts'),
         'engine-probe': resolve(demo, 'engine-probe.html'),
         'matmul-probe': resolve(demo, 'matmul-probe.html'),
+        'store-probe': resolve(demo, 'store-probe.html'),
       },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'privet' ? 'privet.js' : 'assets/[name]-[hash].js'),

@@ -55,10 +55,19 @@ export interface EngineInit {
   useCache?: boolean;
 }
 
+/** A request seen in resource timing (the page's or a worker's). */
+export interface ResourceRequest {
+  url: string;
+  at: number;
+  bytes: number;
+}
+
 /** What start() loaded: the manifest and the catalogue, enough for every shelf. */
 export interface CatalogueInfo {
   version: string;
   dims: number;
+  /** The model's differential-privacy guarantee as published (rounds 0: no shopper data). */
+  dp: { epsilon: number; delta: number; rounds: number };
   catalog: { name: string; rows: number; intents: number } | null;
   loadMs: number;
   assets: { fromNetwork: number; fromCache: number; evicted: number };
@@ -119,6 +128,13 @@ export interface ShelfRequest {
   history: HistoryEntry[];
   k: number;
   objective?: Objective;
+  /** The learner worker's personal offset δ for this shopper, and the ranker file it was learned for. */
+  personal?: PersonalOffset;
+}
+
+export interface PersonalOffset {
+  ranker: string;
+  offset: number[];
 }
 
 export interface ShelfItem {
@@ -188,7 +204,8 @@ let state: {
 interface StoreContext {
   shelves: RecContext;
   /** The catalogue's ranker, when one is published for it. */
-  ranker: { weights: RankerWeights; context: RankerContext } | null;
+  /** `file`: the manifest's ranker file, which names the version a personal offset belongs to. */
+  ranker: { file: string; weights: RankerWeights; context: RankerContext } | null;
   tags: ReadonlySet<string>;
   /** What "cheap" means in this store (budgetCap of its prices). */
   budget: number;
@@ -311,7 +328,7 @@ const api = {
         // No order data is published for catalogues yet: co-occurrence and popularity stay off.
         store = {
           shelves: { products, matrix: ranker.matrix, revenueScale: revenueScale(products) },
-          ranker: entry.ranker ? { weights: parseRanker(await assets.json<unknown>(entry.ranker)), context: { matrix: ranker.matrix, neighbours: null, popularity: null } } : null,
+          ranker: entry.ranker ? { file: entry.ranker, weights: parseRanker(await assets.json<unknown>(entry.ranker)), context: { matrix: ranker.matrix, neighbours: null, popularity: null } } : null,
           tags: new Set(products.flatMap((p) => p.tags.map((t) => t.toLowerCase()))),
           budget: budgetCap(products.map((p) => p.price)),
           currency,
@@ -329,6 +346,7 @@ const api = {
     return {
       version: manifest.version,
       dims: manifest.dims,
+      dp: manifest.dp,
       catalog: ranker && options.catalog ? { name: options.catalog, rows: ranker.matrix.rows, intents: intents?.categories.length ?? 0 } : null,
       loadMs: performance.now() - started,
       assets: { ...assets.stats, evicted },
@@ -383,7 +401,7 @@ const api = {
     switch (request.placement) {
       case 'for-you': {
         const history = request.history.map((h) => h.id);
-        picks = store.ranker ? personalPicks(store, store.ranker, ids, { history, k, ...(request.objective && { objective: request.objective }) }) : [];
+        picks = store.ranker ? personalPicks(store, store.ranker, ids, { history, k, ...(request.objective && { objective: request.objective }) }, request.personal) : [];
         if (picks.length === 0) [picks, served] = fallback();
         break;
       }
@@ -467,9 +485,9 @@ const api = {
     return { ...predictIntents(head, vector!, top), ms: performance.now() - started };
   },
 
-  /** Every request this worker made (model files, catalogue feed), with bytes transferred. */
-  requests(): { url: string; bytes: number }[] {
-    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, bytes: e.transferSize || e.encodedBodySize }));
+  /** Every request this worker made (model files, catalogue feed): when (ms since the epoch) and bytes received. */
+  requests(): ResourceRequest[] {
+    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, at: Math.round(performance.timeOrigin + e.startTime), bytes: e.transferSize || e.encodedBodySize }));
   },
 
   /** Fault injection for tests (src/widget/inference-client.ts): an uncaught error, as a crash. */
@@ -491,13 +509,16 @@ function catalogue(): { store: StoreContext; ids: CatalogRanker } {
 }
 
 /** The ranker over the shopper's history, each pick with the history item that earned it. */
-function personalPicks(store: StoreContext, ranker: NonNullable<StoreContext['ranker']>, ids: CatalogRanker, request: RecommendRequest): Recommendation[] {
+function personalPicks(store: StoreContext, ranker: NonNullable<StoreContext['ranker']>, ids: CatalogRanker, request: RecommendRequest,
+  personal?: PersonalOffset): Recommendation[] {
   const rows = ids.knownRows(request.history);
   // Nothing to personalise from (a first visit, or only products that left the catalogue):
   // an empty shelf, so the page shows its trending or similar-items shelf instead of
   // an arbitrary list.
   if (rows.length === 0) return [];
-  const forward = rankerForward(ranker.weights, ranker.context, rows);
+  // An offset learned for another ranker version means nothing to this one: it is ignored (the learner starts a new one).
+  const offset = personal && personal.ranker === ranker.file && personal.offset.length === ranker.weights.dims ? Float32Array.from(personal.offset) : undefined;
+  const forward = rankerForward(ranker.weights, ranker.context, rows, offset);
   const objective = request.objective;
   const mix: [number, number] = objective ? [objective.click, objective.purchase] : [0.5, 0.5];
   return forYou(store.shelves, forward, (row) => {

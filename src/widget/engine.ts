@@ -1,18 +1,25 @@
 /**
  * The widget's engine, loaded lazily (a dynamic import from privet.js): the shopper's
- * behaviour store, and the inference worker started only when a shelf nears the viewport
- * or the search box gets focus. Every element on the page shares this one engine.
+ * behaviour store, the inference worker started only when a shelf nears the viewport or the
+ * search box gets focus, and the learner worker that adapts the ranker to this shopper on
+ * their device. Every element on the page shares this one engine. It also answers the
+ * privacy panel: the audit report, the export, erase and the choice of mode.
  */
+import { auditReport, dataExport, type AuditReport, type CacheDump, type DataExport, type DeviceState } from '../core/audit-report.ts';
+import type { BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Placement } from '../core/placements.ts';
 import type { Mode } from '../core/modes.ts';
-import { chooseMode, eraseBehaviour, openBehaviourStore, type BehaviourEvent, type BehaviourStore } from '../store/behaviour-store.ts';
+import { chooseMode, eraseBehaviour, openBehaviourStore, type BehaviourStore } from '../store/behaviour-store.ts';
+import type { RequestRecord } from '../store/schema.ts';
 import type { WidgetConfig } from './config.ts';
-import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
-import { fetchManifest } from './model-assets.ts';
+import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type ResourceRequest, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
+import { LearnerClient } from './learner-client.ts';
+import { fetchManifest, MODEL_CACHE } from './model-assets.ts';
 
 /** How much history the shelves read: the ranker looks at the last 50 items. */
 const HISTORY_EVENTS = 200;
 const HISTORY_TYPES = new Set(['view', 'click', 'add_to_cart', 'purchase']);
+const persistent = (mode: Mode) => mode !== 'off';
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -26,15 +33,6 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
-export interface PrivacySummary {
-  mode: Mode;
-  merchantDefault: Mode;
-  events: number;
-  /** What the widget downloaded (model files, catalogue) and sent (nothing, until rounds exist). */
-  requests: { url: string; bytes: number; purpose: string }[];
-  model: { version: string; backend: string } | null;
-}
-
 export class WidgetEngine {
   readonly #config: WidgetConfig;
   #store: Promise<BehaviourStore>;
@@ -45,10 +43,13 @@ export class WidgetEngine {
   #encoder: EncoderInfo | null = null;
   #searching: Promise<unknown> = Promise.resolve();
   #latestSearch = 0;
+  #learner: LearnerClient | null = null;
+  /** Requests of this page already written to the network log (url@time). */
+  readonly #logged = new Set<string>();
 
   constructor(config: WidgetConfig) {
     this.#config = config;
-    this.#store = openBehaviourStore(config.defaultMode);
+    this.#store = openBehaviourStore(config.defaultMode, config.retention);
   }
 
   /** Starts the worker and loads the catalogue once (the encoder follows in the worker). */
@@ -61,14 +62,35 @@ export class WidgetEngine {
     const { endpoint } = this.#config;
     const manifestUrl = new URL('v1/manifest', endpoint).href;
     const merchant = this.#config.merchant ?? (await this.#onlyCatalogue(manifestUrl));
+    const store = await this.#store;
+    const { mode } = store;
     this.#client = new InferenceClient();
     this.#info = await this.#client.start({
       manifestUrl,
       backend: this.#config.backend,
       catalog: merchant,
       catalogUrl: new URL(`v1/catalog/${encodeURIComponent(merchant)}`, endpoint).href,
+      // Mode off keeps nothing, not even the public model: the browser's HTTP cache only.
+      useCache: persistent(mode),
     });
+    void this.#logRequests();
+    // Learns from what earlier pages recorded (a first visit has nothing: no learner yet).
+    if (persistent(mode) && (await store.count()) > 0) void this.#learn();
     return this.#info;
+  }
+
+  #learn(): Promise<unknown> {
+    if (!this.#info?.catalog) return Promise.resolve();
+    this.#learner ??= new LearnerClient({ manifestUrl: new URL('v1/manifest', this.#config.endpoint).href, catalog: this.#info.catalog.name });
+    return this.#learner.learn();
+  }
+
+  /** Stops both workers (a new one starts on the next shelf): erase and mode `off` must not leave one writing. */
+  async #stopWorkers(): Promise<void> {
+    await this.#learner?.settled();
+    this.#learner?.terminate();
+    this.#client?.terminate();
+    [this.#learner, this.#client, this.#ready, this.#info, this.#encoder] = [null, null, null, null, null];
   }
 
   async #onlyCatalogue(manifestUrl: string): Promise<string> {
@@ -100,7 +122,11 @@ export class WidgetEngine {
     if (placement === 'recently-viewed' && itemIds.length === 0) {
       itemIds = [...document.querySelectorAll<HTMLElement>('[data-privet-view]')].flatMap((el) => el.dataset.privetView?.trim() || []);
     }
-    return client.shelf({ placement, itemIds, history: await this.#history(), k });
+    const store = await this.#store;
+    const profile = placement === 'for-you' && persistent(store.mode) ? await store.profile() : null;
+    const answer = await client.shelf({ placement, itemIds, history: await this.#history(), k, ...(profile && { personal: { ranker: profile.ranker, offset: profile.offset } }) });
+    void this.#logRequests();
+    return answer;
   }
 
   /**
@@ -115,6 +141,7 @@ export class WidgetEngine {
       if (ticket !== this.#latestSearch) return null;
       const { client } = await this.#ensureReady();
       const answer = await client.search({ query, k, history: await this.#history() });
+      void this.#logRequests();
       return ticket === this.#latestSearch ? answer : null;
     })();
     this.#searching = run;
@@ -122,7 +149,9 @@ export class WidgetEngine {
   }
 
   async track(event: Omit<BehaviourEvent, 'at'> & { at?: number }): Promise<void> {
-    await (await this.#store).add({ ...event, at: event.at ?? Date.now() });
+    const store = await this.#store;
+    await store.add({ ...event, at: event.at ?? Date.now() });
+    if (persistent(store.mode) && HISTORY_TYPES.has(event.type)) void this.#learn();
   }
 
   async mode(): Promise<Mode> {
@@ -132,39 +161,123 @@ export class WidgetEngine {
   async setMode(mode: Mode): Promise<void> {
     const current = await this.#store;
     current.close(); // an open connection would block erasing
-    this.#store = chooseMode(mode);
+    if (mode === 'off') {
+      await this.#stopWorkers();
+      await deleteModelCache();
+    }
+    this.#store = chooseMode(mode, this.#config.retention);
     await this.#store;
   }
 
-  /** Erases every event and the mode choice; the merchant's default applies again. */
+  /**
+   * Erases everything the widget wrote on this device: every store (the mode choice too,
+   * so the merchant's default applies again) and the cached model files. Nothing is
+   * written again until the shopper does something.
+   */
   async erase(): Promise<void> {
     (await this.#store).close();
+    await this.#stopWorkers();
     await eraseBehaviour();
-    this.#store = openBehaviourStore(this.#config.defaultMode);
+    await deleteModelCache();
+    this.#store = openBehaviourStore(this.#config.defaultMode, this.#config.retention);
   }
 
-  async privacySummary(): Promise<PrivacySummary> {
+  /** The text encoder's backend once it has loaded on this page, else null (the panel never waits for it). */
+  async backend(): Promise<string | null> {
+    return this.#encoder?.backend ?? null;
+  }
+
+  /** Waits for on-device learning in flight (tests read the profile after it). */
+  async learned(): Promise<void> {
+    await this.#learner?.settled();
+  }
+
+  /** Every record of every store and the cached files, each store described: the shopper's export. */
+  async exportData(): Promise<DataExport> {
+    return dataExport(await this.#deviceState());
+  }
+
+  /** The machine-readable audit report (docs/privacy.md); the privacy panel shows it in words. */
+  async audit(): Promise<AuditReport> {
+    await this.#logRequests();
+    return auditReport(await this.#deviceState());
+  }
+
+  async #deviceState(): Promise<DeviceState> {
     const store = await this.#store;
-    const origin = this.#config.endpoint.origin;
-    const page = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    // Only ask a worker that has finished loading: a loading one answers after the model.
-    const worker = this.#info && this.#client ? await this.#client.requests().catch(() => []) : [];
-    const requests = [...page.map((e) => ({ url: e.name, bytes: e.transferSize || e.encodedBodySize })), ...worker]
-      .filter((r) => new URL(r.url).origin === origin && !/\.(css|svg|png|jpe?g|webp|ico)$/.test(new URL(r.url).pathname))
-      .map((r) => ({ ...r, purpose: purposeOf(new URL(r.url).pathname) }));
+    const stores = await store.contents();
+    const estimate = await navigator.storage?.estimate?.().catch(() => null);
     return {
+      now: Date.now(),
+      origin: location.origin,
       mode: store.mode,
       merchantDefault: this.#config.defaultMode,
-      events: await store.count(),
-      requests,
-      model: this.#info ? { version: this.#info.version, backend: this.#encoder?.backend ?? 'loading' } : null,
+      persistent: persistent(store.mode),
+      retention: store.retention,
+      stores: stores.map(({ name, description, records }) => ({ name, description, records })),
+      caches: await cachedFiles(),
+      requests: (stores.find((s) => s.name === 'requests')?.records ?? []).map((r) => r.value as RequestRecord),
+      quotaEvictions: (await store.health()).quotaEvictions,
+      storage: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null,
+      model: this.#info ? { version: this.#info.version, dp: this.#info.dp } : null,
     };
   }
+
+  /**
+   * Writes this page's new widget requests to the network log: the page's own (privet.js
+   * chunks, the manifest when the merchant named no catalogue) and both workers' (model
+   * files, the catalogue feed). Cache Storage hits are not requests and do not appear.
+   */
+  async #logRequests(): Promise<void> {
+    const workers = await Promise.all([
+      this.#info && this.#client ? this.#client.requests().catch(() => []) : [],
+      this.#learner ? this.#learner.requests().catch(() => []) : [],
+    ]);
+    const fresh: RequestRecord[] = [];
+    const add = (requests: ResourceRequest[], context: string) => {
+      for (const request of requests) {
+        const key = `${request.url}@${request.at}`;
+        if (this.#logged.has(key) || !this.#isWidgetRequest(request.url, context)) continue;
+        this.#logged.add(key);
+        // The widget only downloads today (the interception test checks every request); the
+        // federated client will log its uploads with their bytes itself.
+        fresh.push({ at: request.at, method: 'GET', url: request.url, purpose: purposeOf(new URL(request.url).pathname), bytesSent: 0, bytesReceived: request.bytes, context });
+      }
+    };
+    const page = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, at: Math.round(performance.timeOrigin + e.startTime), bytes: e.transferSize || e.encodedBodySize }));
+    add(page, 'page');
+    add(workers[0], 'inference worker');
+    add(workers[1], 'learner worker');
+    await (await this.#store).logRequests(fresh).catch((err: unknown) => console.warn(`privet: could not extend the network log (${(err as Error).message})`));
+  }
+
+  /** On the page, only the widget's own files (its code, the model, the feed), not the store's pages and images. */
+  #isWidgetRequest(url: string, context: string): boolean {
+    const parsed = new URL(url);
+    if (!parsed.protocol.startsWith('http')) return false;
+    if (context !== 'page') return true;
+    const base = this.#config.endpoint;
+    if (parsed.origin !== base.origin || !parsed.pathname.startsWith(base.pathname)) return false;
+    const path = parsed.pathname.slice(base.pathname.length);
+    return path === 'privet.js' || /^(assets|v1|models)\//.test(path);
+  }
+}
+
+async function deleteModelCache(): Promise<void> {
+  if (typeof caches !== 'undefined') await caches.delete(MODEL_CACHE);
+}
+
+/** The widget's Cache Storage, listed without creating it (caches.open would). */
+async function cachedFiles(): Promise<CacheDump[]> {
+  if (typeof caches === 'undefined' || !(await caches.has(MODEL_CACHE))) return [];
+  const cache = await caches.open(MODEL_CACHE);
+  const entries = await Promise.all((await cache.keys()).map(async (request) => ({ url: request.url, bytes: (await (await cache.match(request))?.blob())?.size ?? 0 })));
+  return [{ name: MODEL_CACHE, description: 'The public model files, the catalogue and its feed as last downloaded, so the next page loads them without the network. Nothing about you.', entries }];
 }
 
 function purposeOf(path: string): string {
   if (path.startsWith('/models/') || path === '/v1/manifest') return 'download the public model';
   if (path.startsWith('/v1/catalog/')) return 'download the store catalogue';
   if (path.endsWith('.js') || path.endsWith('.wasm')) return 'download the widget code';
-  return 'page asset';
+  return 'widget asset';
 }

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest, SearchRequest, ShelfRequest } from '../../workers/inference.worker.ts';
 
-export type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, HistoryEntry, RankRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
+export type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, HistoryEntry, RankRequest, ResourceRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
 
 export class InferenceUnavailableError extends Error {
   override name = 'InferenceUnavailableError';

@@ -4,13 +4,14 @@
  *   <script type="module" src="https://store.example/privet.js" data-endpoint="https://store.example/" data-merchant="demo"></script>
  *
  * It registers <privet-recs> and <privet-search>, exposes `window.privet` (track, setMode,
- * openPrivacyPanel) and records product views (`data-privet-view="ID"`) and add-to-cart
+ * openPrivacyPanel, audit, exportData, erase) and records product views (`data-privet-view="ID"`) and add-to-cart
  * clicks (`data-privet-add-to-cart="ID"`). Everything heavy — the behaviour store, the
  * worker, the model — loads later, on first need (docs/architecture.md, widget).
  */
 import type { Mode } from '../core/modes.ts';
 import { isMode } from '../core/modes.ts';
-import type { BehaviourEvent, EventType } from '../store/behaviour-store.ts';
+import type { AuditReport, DataExport } from '../core/audit-report.ts';
+import type { BehaviourEvent, EventType } from '../core/behaviour-event.ts';
 import { ownScript, readConfig, warn } from './config.ts';
 import './elements/PrivetRecs.svelte';
 import './elements/PrivetSearch.svelte';
@@ -23,6 +24,12 @@ export interface PrivetApi {
   track(event: { type: EventType; itemId?: string; query?: string; placement?: string }): Promise<void>;
   setMode(mode: Mode): Promise<void>;
   openPrivacyPanel(): Promise<void>;
+  /** The machine-readable audit report: stores, counts, ages, sizes, retention, every request, the model's guarantee. */
+  audit(): Promise<AuditReport>;
+  /** Every record the widget keeps, each store described (what "Download my data" saves). */
+  exportData(): Promise<DataExport>;
+  /** Erases every store and cached file the widget wrote on this device. */
+  erase(): Promise<void>;
 }
 
 declare global {
@@ -62,6 +69,9 @@ window.privet = {
     await (await loadEngine()).setMode(mode);
   },
   openPrivacyPanel,
+  audit: async () => (await loadEngine()).audit(),
+  exportData: async () => (await loadEngine()).exportData(),
+  erase: async () => (await loadEngine()).erase(),
 };
 
 // Automatic tracking from the merchant's markup.

@@ -47,7 +47,7 @@ describe('widget failure states', () => {
     await merchantPage(
       page,
       origin,
-      'data-endpoint="/" data-merchant="demo" data-default-mode="sometimes" data-backend="quantum" data-product-url="/p/" data-timeout="soon"',
+      'data-endpoint="/" data-merchant="demo" data-default-mode="sometimes" data-backend="quantum" data-product-url="/p/" data-timeout="soon" data-retention-days="forever" data-max-events="10"',
       `<privet-recs id="a" placement="bogus" limit="lots"></privet-recs>
        <privet-recs id="b" placement="similar"></privet-recs>
        <privet-search limit="-3"></privet-search>`,
@@ -66,6 +66,8 @@ describe('widget failure states', () => {
       'data-backend "quantum"',
       'data-product-url "/p/"',
       'data-timeout "soon"',
+      'data-retention-days "forever" must be a whole number from 1 to 730; using 90',
+      'data-max-events "10" must be a whole number from 100 to 100000; using 5000',
       '<privet-recs placement="bogus">',
       '<privet-recs limit="lots">',
       '<privet-recs placement="similar"> needs an item-id',

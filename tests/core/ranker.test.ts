@@ -1,32 +1,8 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFloat32 } from '../../src/core/float32-base64.ts';
-import type { ItemMatrix } from '../../src/core/item-matrix.ts';
-import { neighboursFromLists } from '../../src/core/neighbours.ts';
-import { explainRow, parseRanker, rankerForward, rankerGradients, type RankerContext } from '../../src/core/ranker.ts';
-import { readJson, repoRoot } from '../support/models.ts';
+import { explainRow, parseRanker, personalGradient, rankerForward, rankerGradients, type RankerContext } from '../../src/core/ranker.ts';
+import { context, golden, matrix, personalOf, ranker } from '../support/ranker-golden.ts';
 
-interface RankerCase {
-  history: number[];
-  target: number;
-  loss_weights: [number, number];
-  personal: number[] | null;
-  features: number[];
-  click: number[];
-  purchase: number[];
-  loss: number;
-  gradients: { projection: string; attention: number[]; recency: number[]; feature_weights: number[]; personal: number[] };
-}
-
-interface RankerGolden {
-  ranker: Record<string, unknown>;
-  items: { codes: number[][]; scales: number[] };
-  neighbours: [number, number][][];
-  popularity: number[];
-  cases: RankerCase[];
-}
-
-const golden = readJson(join(repoRoot, 'tests/golden/ranker.json')) as RankerGolden;
 const TOLERANCE = 1e-5;
 
 function maxAbsDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
@@ -35,16 +11,6 @@ function maxAbsDifference(actual: ArrayLike<number>, expected: ArrayLike<number>
   for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
   return worst;
 }
-
-const matrix: ItemMatrix = {
-  rows: golden.items.scales.length,
-  dims: golden.items.codes[0]!.length,
-  scales: Float32Array.from(golden.items.scales),
-  codes: Int8Array.from(golden.items.codes.flat()),
-};
-const context: RankerContext = { matrix, neighbours: neighboursFromLists(golden.neighbours), popularity: Float32Array.from(golden.popularity) };
-const ranker = parseRanker(golden.ranker);
-const personalOf = (c: RankerCase) => (c.personal ? Float32Array.from(c.personal) : undefined);
 
 describe('ranker forward pass', () => {
   it.each(golden.cases.map((c) => [c.history.join(' ') || '(empty)', c] as const))('matches PyTorch features and logits for history %s', (_, c) => {
@@ -68,6 +34,8 @@ describe('ranker forward pass', () => {
     expect(() => parseRanker({ ...golden.ranker, features: ['knn'] })).toThrow(/features/);
     expect(() => parseRanker({ ...golden.ranker, dims: 9 })).toThrow(/projection has 3072 values, expected 3456/);
     expect(() => rankerGradients(ranker, context, [1], -1)).toThrow(/target row -1/);
+    expect(() => personalGradient(ranker, context, [1], 40, [1, 0])).toThrow(/target row 40/);
+    expect(() => personalGradient(ranker, context, [1], 3, [1, 0], new Float32Array(3))).toThrow(/personal offset has 3 dims/);
   });
 
   it('ranks from text alone for a new store without order data', () => {
@@ -92,6 +60,19 @@ describe('ranker gradients', () => {
     expect(maxAbsDifference(grads.recency, c.gradients.recency)).toBeLessThanOrEqual(TOLERANCE);
     expect(maxAbsDifference(grads.featureWeights, c.gradients.feature_weights)).toBeLessThanOrEqual(TOLERANCE);
     expect(maxAbsDifference(grads.personal, c.gradients.personal)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it.each(golden.cases.map((c) => [c.history.join(' ') || '(empty)', c] as const))('personalGradient gives exactly rankerGradients\' loss and ∂δ for history %s', (_, c) => {
+    // With the golden ranker's trained feature weights, and with none (the path that skips the features).
+    const bare = { ...ranker, featureWeights: new Float32Array(ranker.featureWeights.length) };
+    for (const weights of [c.loss_weights, [1, 0], [0, 1]] as const) {
+      for (const r of [ranker, bare]) {
+        const full = rankerGradients(r, context, c.history, c.target, weights, personalOf(c));
+        const fast = personalGradient(r, context, c.history, c.target, weights, personalOf(c));
+        expect(fast.loss).toBe(full.loss);
+        expect(fast.personal).toEqual(full.personal);
+      }
+    }
   });
 
   it('lowers the loss when the personal offset takes a small step against its gradient', () => {

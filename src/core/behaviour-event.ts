@@ -1,0 +1,33 @@
+/**
+ * One thing a shopper did, as the widget keeps it on their device, and the check every
+ * record read back from storage passes: a record that another version, an extension or a
+ * damaged disk left in an unknown shape is skipped and counted, never trusted.
+ */
+export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase', 'search', 'dismiss', 'impression'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface BehaviourEvent {
+  type: EventType;
+  /** Milliseconds since the epoch. */
+  at: number;
+  itemId?: string;
+  /** An impression: the products a shelf showed, in order. */
+  itemIds?: string[];
+  /** A search: the query as typed. Never leaves the device. */
+  query?: string;
+  /** Which shelf or element it happened in ("similar", "search"). */
+  placement?: string;
+}
+
+const isEventType = (value: unknown): value is EventType => (EVENT_TYPES as readonly unknown[]).includes(value);
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/** The record as an event, or null when it is not one (wrong type, no time, bad fields). */
+export function readEvent(value: unknown): BehaviourEvent | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Record<string, unknown>;
+  if (!isEventType(record.type) || typeof record.at !== 'number' || !Number.isFinite(record.at)) return null;
+  if (!optionalString(record.itemId) || !optionalString(record.query) || !optionalString(record.placement)) return null;
+  if (record.itemIds !== undefined && !(Array.isArray(record.itemIds) && record.itemIds.every((id) => typeof id === 'string'))) return null;
+  return record as unknown as BehaviourEvent;
+}
