@@ -81,11 +81,15 @@ function importsOf(file: string): Imports {
   return found;
 }
 
-/** `roots` and everything they import statically (and dynamically too, with `dynamic`), recursively, in discovery order. */
-function closure(roots: readonly string[], { dynamic = false } = {}): string[] {
+/**
+ * `roots` and everything they import statically (and dynamically too, with `dynamic`),
+ * recursively, in discovery order; files in `loaded` (already on the page) are not entered:
+ * a lazy chunk that imports privet.js does not bring privet.js's other lazy chunks.
+ */
+function closure(roots: readonly string[], { dynamic = false, loaded = new Set<string>() } = {}): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
-    if (seen.has(file)) return;
+    if (seen.has(file) || loaded.has(file)) return;
     seen.add(file);
     const { static: statics, dynamic: dynamics, computed } = importsOf(file);
     statics.forEach(visit);
@@ -131,7 +135,7 @@ if (engineRoots.length === 0 || panelRoots.length === 0) {
 }
 // Lazy parts take everything they can load, minus what an earlier part (or the initial load) already brought.
 const taken = new Set(initialSet);
-const part = (roots: string[], dynamic = true) => closure(roots, { dynamic }).filter((file) => !taken.has(file) && taken.add(file));
+const part = (roots: string[], dynamic = true) => closure(roots, { dynamic, loaded: initialSet }).filter((file) => !taken.has(file) && taken.add(file));
 const engine = part(engineRoots);
 const panel = part(panelRoots);
 const workers = inAssets(/^inference\.worker-.*\.js$/);
@@ -142,11 +146,14 @@ if (workers.length === 0 || wasm.length === 0) {
 }
 // The worker is one bundle; ONNX Runtime's own import() of a computed URL inside it is not a chunk of ours.
 const worker = part(workers, false);
+// The learner worker (on-device adaptation) starts once the shopper has stored events.
+const learner = part(inAssets(/^learner\.worker-.*\.js$/), false);
 
 const lazyParts: { what: string; files: string[] }[] = [
   { what: 'engine (dynamic import)', files: engine },
   { what: 'privacy panel (dynamic import)', files: panel },
   { what: 'inference worker', files: worker },
+  { what: 'learner worker', files: learner },
   { what: 'ONNX Runtime WASM', files: wasm },
 ];
 console.log(`bench:widget: compressing ${initial.length + lazyParts.reduce((n, p) => n + p.files.length, 0)} files (gzip -9, brotli q11; the WASM binary takes a while)…`);

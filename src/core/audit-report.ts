@@ -20,13 +20,16 @@ export interface CacheDump {
   entries: { url: string; bytes: number }[];
 }
 
+/** One network request the widget made (the `requests` store's record). */
 export interface LoggedRequest {
   at: number;
   method: string;
   url: string;
   purpose: string;
+  /** Bytes of request body sent: 0 for every download. */
   bytesSent: number;
   bytesReceived: number;
+  /** Where it was made: the page or a widget worker. */
   context: string;
 }
 

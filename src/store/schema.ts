@@ -4,6 +4,7 @@
  * that carry a shopper's records from every earlier schema to this one.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { LoggedRequest } from '../core/audit-report.ts';
 import type { BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Mode } from '../core/modes.ts';
 import type { PersonalProfile } from '../core/profile-learning.ts';
@@ -14,18 +15,8 @@ export const SCHEMA_VERSION = 2;
 /** What the learner worker has learned from this shopper's events; never leaves the device. */
 export type ProfileRecord = PersonalProfile;
 
-/** One network request the widget made: the payload log an auditor reads. */
-export interface RequestRecord {
-  at: number;
-  method: string;
-  url: string;
-  purpose: string;
-  /** Bytes of request body sent: 0 for every download. */
-  bytesSent: number;
-  bytesReceived: number;
-  /** Where it was made: the page or a widget worker. */
-  context: string;
-}
+/** One network request the widget made: the payload log an auditor reads (audit-report.ts). */
+export type RequestRecord = LoggedRequest;
 
 /** A federated-round upload waiting to be sent (mode `contribute`; the federated issue fills it). */
 export interface OutboxRecord {

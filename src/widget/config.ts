@@ -8,7 +8,6 @@
  * and what was used instead.
  */
 import { isMode, type Mode } from '../core/modes.ts';
-import { DEFAULT_RETENTION, RETENTION_LIMITS, type RetentionPolicy } from '../core/retention.ts';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 
@@ -23,8 +22,11 @@ export interface WidgetConfig {
   productUrl: string;
   /** How long a shelf waits for the catalogue before saying it is unavailable. */
   timeoutMs: number;
-  /** How long and how much of the shopper's behaviour is kept (data-retention-days, data-max-events). */
-  retention: RetentionPolicy;
+  /**
+   * data-retention-days and data-max-events as written: checked by the engine
+   * (retention-attributes.ts), which is the only part that needs them.
+   */
+  retention: { days?: string; maxEvents?: string };
 }
 
 export function warn(message: string): void {
@@ -76,15 +78,6 @@ export function readConfig(script: HTMLScriptElement | null, moduleUrl: string):
     if (Number.isFinite(seconds) && seconds >= 1 && seconds <= 300) timeoutMs = seconds * 1000;
     else warn(`data-timeout "${data.timeout}" must be a number of seconds from 1 to 300; using ${DEFAULT_TIMEOUT_S}`);
   }
-  const retention = { ...DEFAULT_RETENTION };
-  const bounded = (attribute: string, raw: string | undefined, key: keyof typeof RETENTION_LIMITS) => {
-    if (raw === undefined) return;
-    const [min, max] = RETENTION_LIMITS[key];
-    const value = Number(raw);
-    if (Number.isInteger(value) && value >= min && value <= max) retention[key] = value;
-    else warn(`${attribute} "${raw}" must be a whole number from ${min} to ${max}; using ${retention[key]}`);
-  };
-  bounded('data-retention-days', data.retentionDays, 'ttlDays');
-  bounded('data-max-events', data.maxEvents, 'maxEvents');
+  const retention = { ...(data.retentionDays !== undefined && { days: data.retentionDays }), ...(data.maxEvents !== undefined && { maxEvents: data.maxEvents }) };
   return { endpoint, merchant, backend, defaultMode, productUrl, timeoutMs, retention };
 }

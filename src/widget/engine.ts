@@ -15,6 +15,8 @@ import type { WidgetConfig } from './config.ts';
 import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type ResourceRequest, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
 import { LearnerClient } from './learner-client.ts';
 import { fetchManifest, MODEL_CACHE } from './model-assets.ts';
+import { retentionPolicy } from './retention-attributes.ts';
+import type { RetentionPolicy } from '../core/retention.ts';
 
 /** How much history the shelves read: the ranker looks at the last 50 items. */
 const HISTORY_EVENTS = 200;
@@ -35,6 +37,7 @@ function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 export class WidgetEngine {
   readonly #config: WidgetConfig;
+  readonly #retention: RetentionPolicy;
   #store: Promise<BehaviourStore>;
   #client: InferenceClient | null = null;
   #ready: Promise<CatalogueInfo> | null = null;
@@ -49,7 +52,8 @@ export class WidgetEngine {
 
   constructor(config: WidgetConfig) {
     this.#config = config;
-    this.#store = openBehaviourStore(config.defaultMode, config.retention);
+    this.#retention = retentionPolicy(config.retention);
+    this.#store = openBehaviourStore(config.defaultMode, this.#retention);
   }
 
   /** Starts the worker and loads the catalogue once (the encoder follows in the worker). */
@@ -165,7 +169,7 @@ export class WidgetEngine {
       await this.#stopWorkers();
       await deleteModelCache();
     }
-    this.#store = chooseMode(mode, this.#config.retention);
+    this.#store = chooseMode(mode, this.#retention);
     await this.#store;
   }
 
@@ -179,7 +183,7 @@ export class WidgetEngine {
     await this.#stopWorkers();
     await eraseBehaviour();
     await deleteModelCache();
-    this.#store = openBehaviourStore(this.#config.defaultMode, this.#config.retention);
+    this.#store = openBehaviourStore(this.#config.defaultMode, this.#retention);
   }
 
   /** The text encoder's backend once it has loaded on this page, else null (the panel never waits for it). */
