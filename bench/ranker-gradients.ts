@@ -1,7 +1,8 @@
 /**
  * npm run bench:ranker — the cost of the hand-derived ranker maths (src/core/ranker.ts) in
- * Node: one shopper's forward pass, and forward + gradients (what the learner computes per
- * local event), at Scientific's 4,385 items and at 10,000, with the ranker's real shape
+ * Node: one shopper's forward pass, forward + every gradient (shared parameters and δ), and
+ * the loss and personal-offset gradient alone (what on-device adaptation computes per local
+ * event), at Scientific's 4,385 items and at 10,000, with the ranker's real shape
  * (64 × 384 projection, 50 history slots). Also the minified size of the module, against
  * the smallest autodiff library we would otherwise ship (tfjs-core, figures from its npm
  * tarball, without any backend). Writes bench/results/ranker-gradients.json.
@@ -12,7 +13,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { quantizeRows } from '../src/core/item-matrix.ts';
-import { rankerForward, rankerGradients, type RankerContext, type RankerWeights } from '../src/core/ranker.ts';
+import { personalGradient, rankerForward, rankerGradients, type RankerContext, type RankerWeights } from '../src/core/ranker.ts';
 import { repoRoot } from '../tests/support/models.ts';
 
 const DIMS = 384;
@@ -72,6 +73,8 @@ const results = [4385, 10_000].map((rows) => {
     rows,
     forward_ms_p50: time(() => rankerForward(ranker, ctx, history)),
     forward_and_gradients_ms_p50: time(() => rankerGradients(ranker, ctx, history, 5, [0.5, 0.5], new Float32Array(USER_DIMS))),
+    // What the on-device learner computes per view (src/core/local-adaptation.ts): loss and ∂δ only.
+    personal_gradient_ms_p50: time(() => personalGradient(ranker, ctx, history, 5, [1, 0], new Float32Array(USER_DIMS))),
   };
 });
 const bundle = execFileSync(join(repoRoot, 'node_modules/.bin/esbuild'), ['src/core/ranker.ts', '--bundle', '--minify', '--format=esm', '--log-level=error'], { cwd: repoRoot });
