@@ -22,6 +22,10 @@ import type { RetentionPolicy } from '../core/retention.ts';
 const HISTORY_EVENTS = 200;
 const HISTORY_TYPES = new Set(['view', 'click', 'add_to_cart', 'purchase']);
 const persistent = (mode: Mode) => mode !== 'off';
+/** When on-device learning runs (#learnSoon): after the last event, the encoder's load, and an idle moment. */
+const LEARN_DELAY_MS = 1_500;
+const LEARN_ENCODER_WAIT_MS = 15_000;
+const LEARN_IDLE_WAIT_MS = 5_000;
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -47,6 +51,7 @@ export class WidgetEngine {
   #searching: Promise<unknown> = Promise.resolve();
   #latestSearch = 0;
   #learner: LearnerClient | null = null;
+  #learnScheduled = false;
   /** Requests of this page already written to the network log (url@time). */
   readonly #logged = new Set<string>();
 
@@ -79,8 +84,28 @@ export class WidgetEngine {
     });
     void this.#logRequests();
     // Learns from what earlier pages recorded (a first visit has nothing: no learner yet).
-    if (persistent(mode) && (await store.count()) > 0) void this.#learn();
+    if (persistent(mode) && (await store.count()) > 0) this.#learnSoon();
     return this.#info;
+  }
+
+  /**
+   * Learning is never urgent, and on a two-core device it competes with the page and with the
+   * inference worker's encoder load (measured: the returning visit's main-thread long tasks
+   * went from 1 to 4 when it ran at once). So: a moment after the last event, once the
+   * encoder has loaded (or failed), in an idle period.
+   */
+  #learnSoon(): void {
+    if (this.#learnScheduled) return;
+    this.#learnScheduled = true;
+    setTimeout(() => {
+      const encoderDone = this.#client ? this.#client.encoder().catch(() => undefined) : Promise.resolve();
+      void Promise.race([encoderDone, new Promise((resolve) => setTimeout(resolve, LEARN_ENCODER_WAIT_MS))])
+        .then(() => new Promise((resolve) => (globalThis.requestIdleCallback ?? setTimeout)(resolve, { timeout: LEARN_IDLE_WAIT_MS })))
+        .then(() => {
+          this.#learnScheduled = false;
+          return this.#learn();
+        });
+    }, LEARN_DELAY_MS);
   }
 
   #learn(): Promise<unknown> {
@@ -155,7 +180,7 @@ export class WidgetEngine {
   async track(event: Omit<BehaviourEvent, 'at'> & { at?: number }): Promise<void> {
     const store = await this.#store;
     await store.add({ ...event, at: event.at ?? Date.now() });
-    if (persistent(store.mode) && HISTORY_TYPES.has(event.type)) void this.#learn();
+    if (persistent(store.mode) && HISTORY_TYPES.has(event.type)) this.#learnSoon();
   }
 
   async mode(): Promise<Mode> {
