@@ -34,6 +34,7 @@ import {
 } from '../src/core/recommendations.ts';
 import { TextTokenizer } from '../src/core/tokenize.ts';
 import { fetchRevalidated, ModelAssets } from '../src/widget/model-assets.ts';
+import { resourceRequests, type ResourceRequest } from '../src/widget/resource-requests.ts';
 
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
 ort.env.logLevel = 'error';
@@ -53,13 +54,6 @@ export interface EngineInit {
   /** The store's catalogue feed (prices, stock, titles), needed by recommend(). */
   catalogUrl?: string;
   useCache?: boolean;
-}
-
-/** A request seen in resource timing (the page's or a worker's). */
-export interface ResourceRequest {
-  url: string;
-  at: number;
-  bytes: number;
 }
 
 /** What start() loaded: the manifest and the catalogue, enough for every shelf. */
@@ -487,7 +481,7 @@ const api = {
 
   /** Every request this worker made (model files, catalogue feed): when (ms since the epoch) and bytes received. */
   requests(): ResourceRequest[] {
-    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, at: Math.round(performance.timeOrigin + e.startTime), bytes: e.transferSize || e.encodedBodySize }));
+    return resourceRequests();
   },
 
   /** Fault injection for tests (src/widget/inference-client.ts): an uncaught error, as a crash. */

@@ -12,9 +12,9 @@ import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { manifestCatalog } from '../src/core/manifest.ts';
 import { learnProfile, type ProfileModel } from '../src/core/profile-learning.ts';
 import { parseRanker } from '../src/core/ranker.ts';
-import { openPrivetDatabase, privetDatabaseExists } from '../src/store/schema.ts';
+import { openExistingPrivetDatabase } from '../src/store/schema.ts';
 import { ModelAssets } from '../src/widget/model-assets.ts';
-import type { ResourceRequest } from './inference.worker.ts';
+import { resourceRequests, type ResourceRequest } from '../src/widget/resource-requests.ts';
 
 export interface LearnerInit {
   manifestUrl: string;
@@ -49,14 +49,15 @@ const api = {
   /** Learns from the events stored since the last call; null when there is nothing to learn from. */
   async learn(init: LearnerInit): Promise<LearnResult | null> {
     const started = performance.now();
-    if (!(await privetDatabaseExists())) return null;
-    model ??= loadModel(init);
-    const profileModel = await model;
-    if (!profileModel) return null;
-    const db = await openPrivetDatabase();
+    // Never creates the database: an erase that just ran must stay erased.
+    const db = await openExistingPrivetDatabase();
+    if (!db) return null;
     try {
-      const consent = await db.get('consent', 'mode');
-      if (consent?.mode === 'off') return null;
+      // Consent first: in mode off nothing is loaded, cached or written.
+      if ((await db.get('consent', 'mode'))?.mode === 'off') return null;
+      model ??= loadModel(init);
+      const profileModel = await model;
+      if (!profileModel) return null;
       const read = db.transaction(['events', 'profile']);
       const events: { key: number; event: BehaviourEvent }[] = [];
       for (let cursor = await read.objectStore('events').openCursor(); cursor; cursor = await cursor.continue()) {
@@ -66,12 +67,13 @@ const api = {
       const previous = (await read.objectStore('profile').get('current')) ?? null;
       if (events.length === 0 || (previous && events[events.length - 1]!.key <= previous.lastEventKey && previous.ranker === profileModel.file)) return null;
       const profile = learnProfile(profileModel, events, previous, Date.now());
-      // Written only if the events are still there: an erase meanwhile deleted the database
-      // (this connection closes itself then), and a profile must not outlive its events.
-      const write = db.transaction(['events', 'profile'], 'readwrite');
-      if ((await write.objectStore('events').count()) > 0) await write.objectStore('profile').put(profile, 'current');
+      // Written only if the events are still there and the shopper has not chosen off meanwhile:
+      // a profile must not outlive its events.
+      const write = db.transaction(['events', 'profile', 'consent'], 'readwrite');
+      const stillAllowed = (await write.objectStore('consent').get('mode'))?.mode !== 'off' && (await write.objectStore('events').count()) > 0;
+      if (stillAllowed) await write.objectStore('profile').put(profile, 'current');
       await write.done;
-      return { learned: profile.events - (previous?.ranker === profile.ranker ? previous.events : 0), events: profile.events, ms: performance.now() - started };
+      return stillAllowed ? { learned: profile.events - (previous?.ranker === profile.ranker ? previous.events : 0), events: profile.events, ms: performance.now() - started } : null;
     } finally {
       db.close();
     }
@@ -79,7 +81,7 @@ const api = {
 
   /** This worker's own downloads (model files missing from Cache Storage), for the network log. */
   requests(): ResourceRequest[] {
-    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, at: Math.round(performance.timeOrigin + e.startTime), bytes: e.transferSize || e.encodedBodySize }));
+    return resourceRequests();
   },
 };
 

@@ -50,6 +50,7 @@ export interface DeviceState {
   caches: CacheDump[];
   requests: LoggedRequest[];
   quotaEvictions: number;
+  lastQuotaAt: number | null;
   /** navigator.storage.estimate() for the whole origin (the merchant's own storage included). */
   storage: { usage: number; quota: number } | null;
   /** Null until this page has loaded the model's manifest. */
@@ -128,7 +129,7 @@ export function auditReport(state: DeviceState) {
       bytesSent: requests.reduce((sum, r) => sum + r.bytesSent, 0),
       bytesReceived: requests.reduce((sum, r) => sum + r.bytesReceived, 0),
     },
-    incidents: { quotaEvictions: state.quotaEvictions },
+    incidents: { quotaEvictions: state.quotaEvictions, lastQuotaAt: state.lastQuotaAt === null ? null : iso(state.lastQuotaAt) },
     model: state.model ? { version: state.model.version, dp: state.model.dp, guarantee: privacyGuarantee(state.model) } : null,
   };
 }

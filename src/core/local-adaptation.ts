@@ -6,8 +6,9 @@
  *   δ ← clip(δ − η (∂loss/∂δ + l2 · δ), maxNorm)
  *
  * The loss is the ranker's own (src/core/ranker.ts): the event's item as the target of the
- * history before it, on the output its kind trains. Weight decay pulls δ back toward the
- * shared ranker, so old events fade; the norm clip bounds how far one shopper's δ can move the
+ * history before it, on the output its kind trains. Weight decay (l2) would pull δ back toward
+ * the shared ranker so that old events fade; the valid split chose none (DEFAULT_ADAPTATION),
+ * and the store's retention drops a profile not updated within its time to live. The norm clip bounds how far one shopper's δ can move the
  * user vector whatever the events (the text prior's u has norm about 2). bench/local-adaptation.ts
  * measures the benefit on Amazon Scientific and chose DEFAULT_ADAPTATION on its valid split.
  */

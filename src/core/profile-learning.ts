@@ -17,7 +17,7 @@ export interface PersonalProfile {
   offset: number[];
   /** Mean embedding of the latest items the shopper wanted (search leans towards it). */
   vector: number[] | null;
-  /** Events learned from so far, and the key of the last one. */
+  /** Events learned from so far, and the key of the last event read (learnable or not). */
   events: number;
   lastEventKey: number;
   updatedAt: number;
@@ -62,6 +62,8 @@ export function learnProfile(model: ProfileModel, events: readonly { key: number
     learned++;
     lastEventKey = key;
   });
+  // Remember the last event seen, learnable or not: nothing before it needs reading again.
+  lastEventKey = Math.max(lastEventKey, events[events.length - 1]?.key ?? -1);
   const vector = profileVector(model.context.matrix, wanted.slice(-PROFILE_ITEMS).map((w) => w.row));
   return { ranker: model.file, offset: Array.from(offset), vector: vector ? Array.from(vector) : null, events: learned, lastEventKey, updatedAt: now };
 }

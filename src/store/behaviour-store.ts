@@ -13,7 +13,7 @@ import { deleteDB, type IDBPDatabase } from 'idb';
 import { readEvent, type BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Mode } from '../core/modes.ts';
 import { checkRetention, DEFAULT_RETENTION, retentionCutoff, type RetentionPolicy } from '../core/retention.ts';
-import { DB_NAME, openPrivetDatabase, privetDatabaseExists, STORES, type HealthRecord, type PrivetSchema, type ProfileRecord, type RequestRecord, type StoreName } from './schema.ts';
+import { DB_NAME, openExistingPrivetDatabase, openPrivetDatabase, privetDatabaseExists, STORES, type HealthRecord, type PrivetSchema, type ProfileRecord, type RequestRecord, type StoreName } from './schema.ts';
 
 export interface StoredRecord {
   key: IDBValidKey;
@@ -63,12 +63,14 @@ class MemoryStore implements BehaviourStore {
   async logRequests(requests: RequestRecord[]) {
     this.#requests.push(...requests);
   }
+  /** This page's memory, plus what the database really holds for a shopper who chose `off` (their choice). */
   async contents(): Promise<StoreContents> {
     const records = (values: readonly unknown[]) => values.map((value, i) => ({ key: i + 1, value }));
+    const kept = await keptRecords(['consent', 'meta']).catch(() => new Map<StoreName, StoredRecord[]>());
     return STORES.map(({ name, description }) => ({
       name,
       description,
-      records: name === 'events' ? records(this.#events) : name === 'requests' ? records(this.#requests) : [],
+      records: name === 'events' ? records(this.#events) : name === 'requests' ? records(this.#requests) : (kept.get(name) ?? []),
     }));
   }
   async health() {
@@ -90,38 +92,53 @@ const QUOTA_EVICTION_SHARE = 0.2;
 class IndexedDbStore implements BehaviourStore {
   /** Unreadable records already reported on this page, so each is warned about once. */
   readonly #reported = new Set<IDBValidKey>();
-  /** Events of this page that a full disk refused: still served to the shelves, gone with the page. */
+  /**
+   * Events this store may no longer write: a full disk refused them, or another tab switched
+   * to `off`. The shelves still see them; they go with the page.
+   */
   readonly #overflow: BehaviourEvent[] = [];
+  #memoryOnly = false;
   /** Quota evictions on this page (the persisted count may itself not fit on a full disk). */
   #quotaEvictions = 0;
   #connection: Promise<IDBPDatabase<PrivetSchema>> | null;
+  /** Closed by a mode change or an erase: it must never open the database again. */
+  #closed = false;
 
   constructor(
     readonly mode: Mode,
     readonly retention: RetentionPolicy,
     db: IDBPDatabase<PrivetSchema> | null = null,
   ) {
-    this.#connection = db ? Promise.resolve(db) : null;
+    this.#connection = db ? Promise.resolve(this.#watch(db)) : null;
+  }
+
+  /** Forgets a connection another tab made us close (erase, upgrade), so the next call reopens. */
+  #watch(db: IDBPDatabase<PrivetSchema>): IDBPDatabase<PrivetSchema> {
+    db.addEventListener('versionchange', () => (this.#connection = null));
+    return db;
   }
 
   /** The database for writing, created on first need. */
   #write(): Promise<IDBPDatabase<PrivetSchema>> {
-    this.#connection ??= openPrivetDatabase();
+    if (this.#closed) return Promise.reject(new Error('privet: this store was closed by a mode change or an erase'));
+    this.#connection ??= openPrivetDatabase().then((db) => this.#watch(db));
     return this.#connection;
   }
 
   /** The database for reading, or null while it does not exist (reading must not create it). */
   async #read(): Promise<IDBPDatabase<PrivetSchema> | null> {
+    if (this.#closed) return null;
     if (this.#connection) return this.#connection;
     return (await privetDatabaseExists()) ? this.#write() : null;
   }
 
   async add(event: BehaviourEvent) {
-    if (this.#overflow.length) return this.#keepInMemory(event);
+    if (this.#memoryOnly) return this.#keepInMemory(event);
     try {
       await this.#addAndPrune(event);
     } catch (err) {
       if (!isQuotaError(err)) throw err;
+      if (this.#quotaEvictions > 0) return this.#spill(event); // evict once per page, not on every write
       // A full disk must not stop the store: make room from the oldest records, note it, try once more.
       const evicted = await this.#evictOldest(QUOTA_EVICTION_SHARE);
       this.#quotaEvictions++;
@@ -131,12 +148,19 @@ class IndexedDbStore implements BehaviourStore {
         await this.#addAndPrune(event);
       } catch (again) {
         if (!isQuotaError(again)) throw again;
-        // Browsers often free the space of deleted records only later (compaction): until
-        // the next page, events live in this page's memory, where the shelves still see them.
-        warn('storage is still full; this page\'s events are kept in its memory only');
-        this.#keepInMemory(event);
+        this.#spill(event);
       }
     }
+  }
+
+  /**
+   * Browsers often free the space of deleted records only later (compaction): until the next
+   * page, events live in this page's memory, where the shelves still see them.
+   */
+  #spill(event: BehaviourEvent) {
+    warn('storage is still full; this page\'s events are kept in its memory only');
+    this.#memoryOnly = true;
+    this.#keepInMemory(event);
   }
 
   #keepInMemory(event: BehaviourEvent) {
@@ -144,15 +168,28 @@ class IndexedDbStore implements BehaviourStore {
     if (this.#overflow.length > this.retention.maxEvents) this.#overflow.shift();
   }
 
-  /** Adds the event and applies retention in the same transaction: the store never outgrows its policy. */
+  /**
+   * Adds the event and applies retention in the same transaction, so the store never
+   * outgrows its policy: expired events go, and a profile not updated within the time to
+   * live goes with them (it was learned from them). The consent is read in the same
+   * transaction: if another tab chose `off` meanwhile, nothing is written.
+   */
   async #addAndPrune(event: BehaviourEvent) {
-    const tx = (await this.#write()).transaction('events', 'readwrite');
-    void tx.store.add(event);
-    const expired = IDBKeyRange.upperBound(retentionCutoff(Date.now(), this.retention), true);
-    for (let cursor = await tx.store.index('at').openCursor(expired); cursor; cursor = await cursor.continue()) void cursor.delete();
-    const excess = (await tx.store.count()) - this.retention.maxEvents;
-    let cursor = excess > 0 ? await tx.store.openCursor() : null;
-    for (let removed = 0; cursor && removed < excess; removed++, cursor = await cursor.continue()) void cursor.delete();
+    const tx = (await this.#write()).transaction(['events', 'profile', 'consent'], 'readwrite');
+    if ((await tx.objectStore('consent').get('mode'))?.mode === 'off') {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      this.#memoryOnly = true;
+      this.#keepInMemory(event);
+      return;
+    }
+    const events = tx.objectStore('events');
+    quietly(events.add(event));
+    const cutoff = retentionCutoff(Date.now(), this.retention);
+    for (let cursor = await events.index('at').openCursor(IDBKeyRange.upperBound(cutoff, true)); cursor; cursor = await cursor.continue()) quietly(cursor.delete());
+    const profile = tx.objectStore('profile');
+    if (((await profile.get('current'))?.updatedAt ?? Infinity) < cutoff) quietly(profile.delete('current'));
+    await deleteOldest(events, (await events.count()) - this.retention.maxEvents);
     await tx.done;
   }
 
@@ -162,12 +199,7 @@ class IndexedDbStore implements BehaviourStore {
     const db = await this.#write();
     for (const name of ['events', 'requests'] as const) {
       const tx = db.transaction(name, 'readwrite');
-      const n = Math.ceil((await tx.store.count()) * share);
-      let cursor = n > 0 ? await tx.store.openCursor() : null;
-      for (let i = 0; cursor && i < n; i++, cursor = await cursor.continue()) {
-        void cursor.delete();
-        evicted++;
-      }
+      evicted += await deleteOldest(tx.store, Math.ceil((await tx.store.count()) * share));
       await tx.done;
     }
     return evicted;
@@ -204,16 +236,18 @@ class IndexedDbStore implements BehaviourStore {
   }
 
   async profile() {
-    return (await (await this.#read())?.get('profile', 'current')) ?? null;
+    const profile = (await (await this.#read())?.get('profile', 'current')) ?? null;
+    return profile && profile.updatedAt >= retentionCutoff(Date.now(), this.retention) ? profile : null;
   }
 
+  /** Appends to the network log, which keeps the events' time to live and its own count cap. */
   async logRequests(requests: RequestRecord[]) {
-    if (!requests.length) return;
+    if (!requests.length || this.#memoryOnly) return;
     const tx = (await this.#write()).transaction('requests', 'readwrite');
-    for (const request of requests) void tx.store.add(request);
-    const excess = (await tx.store.count()) - this.retention.maxRequests;
-    let cursor = excess > 0 ? await tx.store.openCursor() : null;
-    for (let removed = 0; cursor && removed < excess; removed++, cursor = await cursor.continue()) void cursor.delete();
+    for (const request of requests) quietly(tx.store.add(request));
+    const expired = IDBKeyRange.upperBound(retentionCutoff(Date.now(), this.retention), true);
+    for (let cursor = await tx.store.index('at').openCursor(expired); cursor; cursor = await cursor.continue()) quietly(cursor.delete());
+    await deleteOldest(tx.store, (await tx.store.count()) - this.retention.maxRequests);
     await tx.done.catch((err: unknown) => {
       // The log is for the auditor; a full disk must not break the page over it.
       if (!isQuotaError(err)) throw err;
@@ -240,9 +274,44 @@ class IndexedDbStore implements BehaviourStore {
   }
 
   close() {
+    this.#closed = true;
     void this.#connection?.then((db) => db.close());
     this.#connection = null;
   }
+}
+
+/** The records of `names` in the database, if it exists (reading creates nothing). */
+async function keptRecords(names: StoreName[]): Promise<Map<StoreName, StoredRecord[]>> {
+  const kept = new Map<StoreName, StoredRecord[]>();
+  const db = (await privetDatabaseExists()) ? await openExistingPrivetDatabase() : null;
+  if (!db) return kept;
+  try {
+    const tx = db.transaction(names);
+    for (const name of names) {
+      const records: StoredRecord[] = [];
+      for (let cursor = await tx.objectStore(name).openCursor(); cursor; cursor = await cursor.continue()) records.push({ key: cursor.key, value: cursor.value });
+      kept.set(name, records);
+    }
+  } finally {
+    db.close();
+  }
+  return kept;
+}
+
+/** An IndexedDB request whose failure its transaction reports (tx.done): no unhandled rejection. */
+function quietly(request: Promise<unknown>): void {
+  request.catch(() => undefined);
+}
+
+/** Deletes the `count` oldest records (lowest keys) of a store in a readwrite transaction; returns how many went. */
+async function deleteOldest(store: { openCursor(): Promise<{ delete(): Promise<void>; continue(): Promise<unknown> } | null> }, count: number): Promise<number> {
+  let removed = 0;
+  type Cursor = Awaited<ReturnType<typeof store.openCursor>>;
+  for (let cursor: Cursor = count > 0 ? await store.openCursor() : null; cursor && removed < count; removed++) {
+    quietly(cursor.delete());
+    cursor = (await cursor.continue()) as Cursor;
+  }
+  return removed;
 }
 
 /** The shopper's saved choice, or null when they never made one. Creates nothing. */

@@ -103,12 +103,42 @@ async function migrate(db: IDBPDatabase<PrivetSchema>, from: number, to: number,
 
 /** Opens (creating or migrating) the database; shared by the page's store and the learner worker. */
 export async function openPrivetDatabase(): Promise<IDBPDatabase<PrivetSchema>> {
-  const db: IDBPDatabase<PrivetSchema> = await openDB<PrivetSchema>(DB_NAME, SCHEMA_VERSION, {
-    upgrade: (upgrading, from, to, tx) => migrate(upgrading, from, to ?? SCHEMA_VERSION, tx, Date.now()),
-    // Another tab (or the shopper's erase) is deleting or upgrading: let go rather than block it.
-    blocking: () => db.close(),
-  });
-  return db;
+  return (await open(true))!;
+}
+
+/**
+ * Opens the database only if it exists (migrating it if needed), else null: for the learner
+ * worker, which must never re-create a database the shopper has just erased.
+ */
+export function openExistingPrivetDatabase(): Promise<IDBPDatabase<PrivetSchema> | null> {
+  return open(false);
+}
+
+async function open(create: boolean): Promise<IDBPDatabase<PrivetSchema> | null> {
+  let refused = false;
+  try {
+    const db: IDBPDatabase<PrivetSchema> = await openDB<PrivetSchema>(DB_NAME, SCHEMA_VERSION, {
+      upgrade: (upgrading, from, to, tx) => {
+        if (from === 0 && !create) {
+          refused = true;
+          tx.abort();
+          return;
+        }
+        // idb ignores the promise upgrade returns: a failed migration must abort the upgrade
+        // itself, so the shopper's database stays at its old version with every record.
+        migrate(upgrading, from, to ?? SCHEMA_VERSION, tx, Date.now()).catch((err: unknown) => {
+          console.warn(`privet: migrating the database from schema ${from} failed (${(err as Error).message}); it stays as it was`);
+          tx.abort();
+        });
+      },
+      // Another tab (or the shopper's erase) is deleting or upgrading: let go rather than block it.
+      blocking: () => db.close(),
+    });
+    return db;
+  } catch (err) {
+    if (refused) return null;
+    throw err;
+  }
 }
 
 /** Whether the database exists, without creating it (opening would). */

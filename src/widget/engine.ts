@@ -9,12 +9,13 @@ import { auditReport, dataExport, type AuditReport, type CacheDump, type DataExp
 import type { BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Placement } from '../core/placements.ts';
 import type { Mode } from '../core/modes.ts';
-import { chooseMode, eraseBehaviour, openBehaviourStore, type BehaviourStore } from '../store/behaviour-store.ts';
+import { chooseMode, eraseBehaviour, openBehaviourStore, savedMode, type BehaviourStore } from '../store/behaviour-store.ts';
 import type { RequestRecord } from '../store/schema.ts';
 import type { WidgetConfig } from './config.ts';
-import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type ResourceRequest, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
+import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
 import { LearnerClient } from './learner-client.ts';
 import { fetchManifest, MODEL_CACHE } from './model-assets.ts';
+import { resourceRequests, type ResourceRequest } from './resource-requests.ts';
 import { retentionPolicy } from './retention-attributes.ts';
 import type { RetentionPolicy } from '../core/retention.ts';
 
@@ -52,6 +53,8 @@ export class WidgetEngine {
   #latestSearch = 0;
   #learner: LearnerClient | null = null;
   #learnScheduled = false;
+  /** Bumped by #stopWorkers: work started under an earlier mode sees the change and stands down. */
+  #generation = 0;
   /** Requests of this page already written to the network log (url@time). */
   readonly #logged = new Set<string>();
 
@@ -68,24 +71,35 @@ export class WidgetEngine {
   }
 
   async #start(): Promise<CatalogueInfo> {
+    const generation = this.#generation;
     const { endpoint } = this.#config;
     const manifestUrl = new URL('v1/manifest', endpoint).href;
     const merchant = this.#config.merchant ?? (await this.#onlyCatalogue(manifestUrl));
     const store = await this.#store;
+    // The mode changed (or an erase ran) while this start waited: start again under the new one.
+    if (generation !== this.#generation) return this.warm();
     const { mode } = store;
-    this.#client = new InferenceClient();
-    this.#info = await this.#client.start({
-      manifestUrl,
-      backend: this.#config.backend,
-      catalog: merchant,
-      catalogUrl: new URL(`v1/catalog/${encodeURIComponent(merchant)}`, endpoint).href,
-      // Mode off keeps nothing, not even the public model: the browser's HTTP cache only.
-      useCache: persistent(mode),
-    });
+    const client = (this.#client = new InferenceClient());
+    let info: CatalogueInfo;
+    try {
+      info = await client.start({
+        manifestUrl,
+        backend: this.#config.backend,
+        catalog: merchant,
+        catalogUrl: new URL(`v1/catalog/${encodeURIComponent(merchant)}`, endpoint).href,
+        // Mode off keeps nothing, not even the public model: the browser's HTTP cache only.
+        useCache: persistent(mode),
+      });
+    } catch (err) {
+      if (generation !== this.#generation) return this.warm(); // stopped by a mode change: not a failure
+      throw err;
+    }
+    if (generation !== this.#generation) return this.warm();
+    this.#info = info;
     void this.#logRequests();
     // Learns from what earlier pages recorded (a first visit has nothing: no learner yet).
     if (persistent(mode) && (await store.count()) > 0) this.#learnSoon();
-    return this.#info;
+    return info;
   }
 
   /**
@@ -97,25 +111,35 @@ export class WidgetEngine {
   #learnSoon(): void {
     if (this.#learnScheduled) return;
     this.#learnScheduled = true;
+    const generation = this.#generation;
+    // Safari has no requestIdleCallback: a plain delay stands in for it.
+    const idle = (resolve: () => void) => ('requestIdleCallback' in globalThis ? requestIdleCallback(() => resolve(), { timeout: LEARN_IDLE_WAIT_MS }) : setTimeout(resolve, LEARN_DELAY_MS));
     setTimeout(() => {
       const encoderDone = this.#client ? this.#client.encoder().catch(() => undefined) : Promise.resolve();
       void Promise.race([encoderDone, new Promise((resolve) => setTimeout(resolve, LEARN_ENCODER_WAIT_MS))])
-        .then(() => new Promise((resolve) => (globalThis.requestIdleCallback ?? setTimeout)(resolve, { timeout: LEARN_IDLE_WAIT_MS })))
+        .then(() => new Promise<void>(idle))
         .then(() => {
+          // A mode change or an erase since this was scheduled cancels it (#stopWorkers).
+          if (generation !== this.#generation) return;
           this.#learnScheduled = false;
           return this.#learn();
         });
     }, LEARN_DELAY_MS);
   }
 
-  #learn(): Promise<unknown> {
-    if (!this.#info?.catalog) return Promise.resolve();
+  async #learn(): Promise<unknown> {
+    if (!this.#info?.catalog || !persistent((await this.#store).mode)) return;
     this.#learner ??= new LearnerClient({ manifestUrl: new URL('v1/manifest', this.#config.endpoint).href, catalog: this.#info.catalog.name });
     return this.#learner.learn();
   }
 
-  /** Stops both workers (a new one starts on the next shelf): erase and mode `off` must not leave one writing. */
+  /**
+   * Stops both workers and cancels scheduled learning (a new worker starts on the next
+   * shelf): erase and mode `off` must not leave one writing, or starting under the old mode.
+   */
   async #stopWorkers(): Promise<void> {
+    this.#generation++;
+    this.#learnScheduled = false;
     await this.#learner?.settled();
     this.#learner?.terminate();
     this.#client?.terminate();
@@ -187,38 +211,44 @@ export class WidgetEngine {
     return (await this.#store).mode;
   }
 
+  /**
+   * The new store replaces the old one at once, before any await: an event tracked while the
+   * old one closes waits for the new store, never writes under the old mode.
+   */
   async setMode(mode: Mode): Promise<void> {
-    const current = await this.#store;
-    current.close(); // an open connection would block erasing
-    if (mode === 'off') {
-      await this.#stopWorkers();
-      await deleteModelCache();
-    }
-    this.#store = chooseMode(mode, this.#retention);
+    const previous = this.#store;
+    this.#store = (async () => {
+      (await previous).close(); // an open connection would block erasing
+      if (mode === 'off') {
+        await this.#stopWorkers();
+        await deleteModelCache();
+      }
+      return chooseMode(mode, this.#retention);
+    })();
     await this.#store;
   }
 
   /**
-   * Erases everything the widget wrote on this device: every store (the mode choice too,
-   * so the merchant's default applies again) and the cached model files. Nothing is
-   * written again until the shopper does something.
+   * Erases everything the widget wrote on this device: every store and the cached model
+   * files. The mode choice goes too, so the merchant's default applies again, except a
+   * shopper's own `off`: erasing must never loosen it (it is rewritten, alone).
    */
   async erase(): Promise<void> {
-    (await this.#store).close();
-    await this.#stopWorkers();
-    await eraseBehaviour();
-    await deleteModelCache();
-    this.#store = openBehaviourStore(this.#config.defaultMode, this.#retention);
+    const previous = this.#store;
+    this.#store = (async () => {
+      (await previous).close();
+      const keepOff = (await savedMode()) === 'off';
+      await this.#stopWorkers();
+      await eraseBehaviour();
+      await deleteModelCache();
+      return keepOff ? chooseMode('off', this.#retention) : openBehaviourStore(this.#config.defaultMode, this.#retention);
+    })();
+    await this.#store;
   }
 
   /** The text encoder's backend once it has loaded on this page, else null (the panel never waits for it). */
   async backend(): Promise<string | null> {
     return this.#encoder?.backend ?? null;
-  }
-
-  /** Waits for on-device learning in flight (tests read the profile after it). */
-  async learned(): Promise<void> {
-    await this.#learner?.settled();
   }
 
   /** Every record of every store and the cached files, each store described: the shopper's export. */
@@ -246,7 +276,7 @@ export class WidgetEngine {
       stores: stores.map(({ name, description, records }) => ({ name, description, records })),
       caches: await cachedFiles(),
       requests: (stores.find((s) => s.name === 'requests')?.records ?? []).map((r) => r.value as RequestRecord),
-      quotaEvictions: (await store.health()).quotaEvictions,
+      ...(({ quotaEvictions, lastQuotaAt }) => ({ quotaEvictions, lastQuotaAt }))(await store.health()),
       storage: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null,
       model: this.#info ? { version: this.#info.version, dp: this.#info.dp } : null,
     };
@@ -273,8 +303,7 @@ export class WidgetEngine {
         fresh.push({ at: request.at, method: 'GET', url: request.url, purpose: purposeOf(new URL(request.url).pathname), bytesSent: 0, bytesReceived: request.bytes, context });
       }
     };
-    const page = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, at: Math.round(performance.timeOrigin + e.startTime), bytes: e.transferSize || e.encodedBodySize }));
-    add(page, 'page');
+    add(resourceRequests(), 'page');
     add(workers[0], 'inference worker');
     add(workers[1], 'learner worker');
     await (await this.#store).logRequests(fresh).catch((err: unknown) => console.warn(`privet: could not extend the network log (${(err as Error).message})`));

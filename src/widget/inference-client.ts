@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, InferenceWorkerApi, RankRequest, RecommendRequest, SearchRequest, ShelfRequest } from '../../workers/inference.worker.ts';
 
-export type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, HistoryEntry, RankRequest, ResourceRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
+export type { CatalogueInfo, EncoderInfo, EngineInfo, EngineInit, HistoryEntry, RankRequest, RecommendRequest, SearchAnswer, SearchRequest, ShelfAnswer, ShelfItem, ShelfRequest } from '../../workers/inference.worker.ts';
 
 export class InferenceUnavailableError extends Error {
   override name = 'InferenceUnavailableError';
@@ -20,18 +20,21 @@ const MAX_RESTARTS = 1;
 interface Connection {
   worker: Worker;
   remote: Comlink.Remote<InferenceWorkerApi>;
-  /** Rejects when the worker dies; every call races against it. */
+  /** Rejects when the worker dies or is stopped; every call races against it. */
   crashed: Promise<never>;
+  stop(reason: Error): void;
 }
 
 function connect(): Connection {
   const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'privet-inference' });
+  let stop!: (reason: Error) => void;
   const crashed = new Promise<never>((_, reject) => {
+    stop = reject;
     worker.addEventListener('error', (event) => reject(new WorkerCrashed(event.message || 'inference worker failed')));
     worker.addEventListener('messageerror', () => reject(new WorkerCrashed('inference worker sent an unreadable message')));
   });
   crashed.catch(() => undefined); // observed by #call; never an unhandled rejection
-  return { worker, remote: Comlink.wrap<InferenceWorkerApi>(worker), crashed };
+  return { worker, remote: Comlink.wrap<InferenceWorkerApi>(worker), crashed, stop };
 }
 
 export class InferenceClient {
@@ -96,8 +99,11 @@ export class InferenceClient {
     return this.#restarts;
   }
 
+  /** Stops the worker; calls in flight and later ones fail rather than wait for ever. */
   terminate(): void {
+    this.#unavailable = new InferenceUnavailableError('the inference worker was stopped');
     this.#connection.worker.terminate();
+    this.#connection.stop(this.#unavailable);
   }
 
   async #call<T>(work: (remote: Comlink.Remote<InferenceWorkerApi>) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { LearnerInit, LearnerWorkerApi, LearnResult } from '../../workers/learner.worker.ts';
-import type { ResourceRequest } from './inference-client.ts';
+import type { ResourceRequest } from './resource-requests.ts';
 
 export class LearnerClient {
   readonly #worker = new Worker(new URL('../../workers/learner.worker.ts', import.meta.url), { type: 'module', name: 'privet-learner' });

@@ -134,6 +134,9 @@ describe('privacy in mode local (the demo store\'s default)', () => {
     await page.$eval('privet-privacy-panel', (el) => [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Erase everything')!.click());
     await page.waitForFunction(() => document.querySelector('privet-privacy-panel')!.shadowRoot!.textContent!.includes('Erased: nothing about you is kept'));
     expect(widgetTraces(await readDeviceStorage(page, context))).toEqual(NOTHING);
+    // And nothing comes back by itself: no scheduled learning, no late network-log write.
+    await page.waitForTimeout(5_000);
+    expect(widgetTraces(await readDeviceStorage(page, context))).toEqual(NOTHING);
     // The cart is the merchant's and stays.
     expect((await context.cookies(origin)).map((c) => c.name)).toContain('demo_cart');
 
@@ -193,7 +196,8 @@ describe('mode off', () => {
       const page = await context.newPage();
       await page.goto(`${origin}/product/${first!.id}`);
       await readShelf(page, 'similar');
-      expect((await rawStores(page, context))!.events).toHaveLength(2); // the view and the shelf's impression
+      // The view and the shelf's impression (recorded without waiting, so polled).
+      await expect.poll(async () => (await rawStores(page, context))?.events?.length ?? 0).toBe(2);
 
       await openPanel(page, 'local');
       await page.$eval('privet-privacy-panel', (el) => el.shadowRoot!.querySelector<HTMLInputElement>('input[value="off"]')!.click());
@@ -219,6 +223,13 @@ describe('mode off', () => {
       await page.reload();
       expect(await page.evaluate(async () => (await window.privet.audit()).mode)).toBe('off');
       onlyTheChoice(await readDeviceStorage(page, context));
+      // The export shows the choice, the one record kept.
+      const exported = await page.evaluate(() => window.privet.exportData());
+      expect(exported.stores.find((s) => s.name === 'consent')!.records).toEqual([{ key: 'mode', value: { mode: 'off', at: expect.any(Number) } }]);
+      // Erasing never loosens the shopper's own off: the choice is rewritten, alone.
+      await page.evaluate(() => (window as unknown as { privet: { erase(): Promise<void> } }).privet.erase());
+      onlyTheChoice(await readDeviceStorage(page, context));
+      expect(await page.evaluate(async () => (await window.privet.audit()).mode)).toBe('off');
     });
   });
 });

@@ -25,6 +25,7 @@ const state: DeviceState = {
     { at: T - 4_000, method: 'GET', url: 'https://store.example/v1/manifest', purpose: 'download the public model', bytesSent: 0, bytesReceived: 40, context: 'inference worker' },
   ],
   quotaEvictions: 2,
+  lastQuotaAt: T - 60_000,
   storage: { usage: 1234, quota: 5678 },
   model: { version: 'v1', dp: { epsilon: 0, delta: 0, rounds: 0 } },
 };
@@ -37,7 +38,7 @@ describe('the audit report', () => {
     expect(report.stores[1]).toMatchObject({ records: 1, oldest: new Date(T - 500).toISOString() });
     expect(report.stores[2]).toMatchObject({ records: 0, oldest: null, newest: null, bytes: 2 });
     expect(report.caches).toEqual([{ name: 'privet-models', description: 'Public files.', entries: 2, bytes: 123 }]);
-    expect(report.incidents).toEqual({ quotaEvictions: 2 });
+    expect(report.incidents).toEqual({ quotaEvictions: 2, lastQuotaAt: new Date(T - 60_000).toISOString() });
     expect(report.retention).toEqual({ ttlDays: 90, maxEvents: 5000, maxRequests: 1000 });
   });
 
