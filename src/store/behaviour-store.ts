@@ -243,11 +243,19 @@ class IndexedDbStore implements BehaviourStore {
   /** Appends to the network log, which keeps the events' time to live and its own count cap. */
   async logRequests(requests: RequestRecord[]) {
     if (!requests.length || this.#memoryOnly) return;
-    const tx = (await this.#write()).transaction('requests', 'readwrite');
-    for (const request of requests) quietly(tx.store.add(request));
+    const tx = (await this.#write()).transaction(['requests', 'consent'], 'readwrite');
+    // As for events: another tab's choice of off stops this one writing.
+    if ((await tx.objectStore('consent').get('mode'))?.mode === 'off') {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      this.#memoryOnly = true;
+      return;
+    }
+    const log = tx.objectStore('requests');
+    for (const request of requests) quietly(log.add(request));
     const expired = IDBKeyRange.upperBound(retentionCutoff(Date.now(), this.retention), true);
-    for (let cursor = await tx.store.index('at').openCursor(expired); cursor; cursor = await cursor.continue()) quietly(cursor.delete());
-    await deleteOldest(tx.store, (await tx.store.count()) - this.retention.maxRequests);
+    for (let cursor = await log.index('at').openCursor(expired); cursor; cursor = await cursor.continue()) quietly(cursor.delete());
+    await deleteOldest(log, (await log.count()) - this.retention.maxRequests);
     await tx.done.catch((err: unknown) => {
       // The log is for the auditor; a full disk must not break the page over it.
       if (!isQuotaError(err)) throw err;

@@ -231,5 +231,27 @@ describe('mode off', () => {
       onlyTheChoice(await readDeviceStorage(page, context));
       expect(await page.evaluate(async () => (await window.privet.audit()).mode)).toBe('off');
     });
+
+    it('in another open tab of the store, recording stops too', { timeout: 300_000 }, async () => {
+      const { origin } = session.server;
+      const { context } = session.browser;
+      const chooser = await context.newPage();
+      await chooser.goto(`${origin}/`);
+      // Whatever an earlier test chose: this shopper starts in "local".
+      await chooser.evaluate(() => (window as unknown as { privet: { setMode(m: string): Promise<void> } }).privet.setMode('local'));
+      const other = await context.newPage();
+      await other.goto(`${origin}/product/${first!.id}`);
+      await readShelf(other, 'similar');
+      await expect.poll(async () => (await rawStores(chooser, context))?.events?.length ?? 0).toBeGreaterThan(0);
+      await openPanel(chooser, 'local');
+      await chooser.$eval('privet-privacy-panel', (el) => el.shadowRoot!.querySelector<HTMLInputElement>('input[value="off"]')!.click());
+      await chooser.waitForSelector('privet-privacy-panel[data-mode="off"]', { state: 'attached' });
+      // The first tab's store opened under "local" and has no idea; its next events must not be kept.
+      await other.evaluate(() => (window as unknown as { privet: { track(e: { type: string; itemId: string }): Promise<void> } }).privet.track({ type: 'view', itemId: 'anything' }));
+      await other.click(`[data-privet-add-to-cart="${first!.id}"]`);
+      await other.waitForURL(`${origin}/cart`);
+      const stores = (await rawStores(chooser, context))!;
+      expect(Object.entries(stores).filter(([, records]) => records.length > 0).map(([name]) => name)).toEqual(['consent', 'meta']);
+    });
   });
 });
