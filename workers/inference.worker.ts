@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-web';
 // The WebGPU-capable (JSEP) build also runs the WASM execution provider; served by us.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import { parseAudienceIntent } from '../src/core/audience-intent.ts';
+import type { WantedType } from '../src/core/behaviour-event.ts';
 import type { BusinessRules, PriceRange } from '../src/core/business-rules.ts';
 import { parseCatalog, type Product } from '../src/core/catalog.ts';
 import { CatalogRanker, type RankedItem } from '../src/core/catalog-ranker.ts';
@@ -110,7 +111,7 @@ export interface RankRequest {
 /** One thing the shopper did, as the shelves read it (from IndexedDB or this page's memory). */
 export interface HistoryEntry {
   id: string;
-  type: 'view' | 'click' | 'add_to_cart' | 'purchase';
+  type: WantedType;
   at: number;
 }
 

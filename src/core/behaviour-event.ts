@@ -19,6 +19,11 @@ export interface BehaviourEvent {
   placement?: string;
 }
 
+/** The events that say the shopper wanted an item: the shelves' history and what the learner learns from. */
+export const WANTED_TYPES = ['view', 'click', 'add_to_cart', 'purchase'] as const;
+export type WantedType = (typeof WANTED_TYPES)[number];
+export const isWanted = (type: string): type is WantedType => (WANTED_TYPES as readonly string[]).includes(type);
+
 const isEventType = (value: unknown): value is EventType => (EVENT_TYPES as readonly unknown[]).includes(value);
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
 

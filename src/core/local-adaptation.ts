@@ -12,10 +12,11 @@
  * user vector whatever the events (the text prior's u has norm about 2). bench/local-adaptation.ts
  * measures the benefit on Amazon Scientific and chose DEFAULT_ADAPTATION on its valid split.
  */
+import type { WantedType } from './behaviour-event.ts';
 import { personalGradient, type RankerContext, type RankerWeights } from './ranker.ts';
 
 /** The behaviour events that say the shopper wanted an item (search, dismiss and impressions do not). */
-export type AdaptationKind = 'view' | 'click' | 'add_to_cart' | 'purchase';
+export type AdaptationKind = WantedType;
 
 export interface AdaptationEvent {
   kind: AdaptationKind;

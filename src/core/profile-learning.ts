@@ -4,8 +4,8 @@
  * event (local-adaptation.ts), and the mean embedding of their latest items. Each event is
  * learned from once: the profile remembers the key of the last one.
  */
-import type { BehaviourEvent } from './behaviour-event.ts';
-import { adaptationStep, DEFAULT_ADAPTATION, type AdaptationKind, type AdaptationSettings } from './local-adaptation.ts';
+import { isWanted, type BehaviourEvent } from './behaviour-event.ts';
+import { adaptationStep, DEFAULT_ADAPTATION, type AdaptationSettings } from './local-adaptation.ts';
 import type { RankerContext, RankerWeights } from './ranker.ts';
 import { profileVector } from './recommendations.ts';
 
@@ -23,7 +23,6 @@ export interface PersonalProfile {
   updatedAt: number;
 }
 
-const LEARNABLE = new Set<string>(['view', 'click', 'add_to_cart', 'purchase']);
 /** As many items as the search profile averages (recommendations.ts, profileVector callers). */
 const PROFILE_ITEMS = 20;
 const MAX_REPLAY = 200;
@@ -46,7 +45,7 @@ export function learnProfile(model: ProfileModel, events: readonly { key: number
   now: number, settings: AdaptationSettings = DEFAULT_ADAPTATION): PersonalProfile {
   const wanted = events.flatMap(({ key, event }) => {
     const row = event.itemId === undefined ? undefined : model.rowOf(event.itemId);
-    return LEARNABLE.has(event.type) && row !== undefined ? [{ key, row, kind: event.type as AdaptationKind }] : [];
+    return isWanted(event.type) && row !== undefined ? [{ key, row, kind: event.type }] : [];
   });
   const fresh = !previous || previous.ranker !== model.file || previous.offset.length !== model.weights.dims;
   let offset: Float32Array = fresh ? new Float32Array(model.weights.dims) : Float32Array.from(previous.offset);

@@ -176,13 +176,7 @@ class IndexedDbStore implements BehaviourStore {
    */
   async #addAndPrune(event: BehaviourEvent) {
     const tx = (await this.#write()).transaction(['events', 'profile', 'consent'], 'readwrite');
-    if ((await tx.objectStore('consent').get('mode'))?.mode === 'off') {
-      tx.abort();
-      await tx.done.catch(() => undefined);
-      this.#memoryOnly = true;
-      this.#keepInMemory(event);
-      return;
-    }
+    if (await this.#refusedByConsent(tx)) return this.#keepInMemory(event);
     const events = tx.objectStore('events');
     quietly(events.add(event));
     const cutoff = retentionCutoff(Date.now(), this.retention);
@@ -191,6 +185,18 @@ class IndexedDbStore implements BehaviourStore {
     if (((await profile.get('current'))?.updatedAt ?? Infinity) < cutoff) quietly(profile.delete('current'));
     await deleteOldest(events, (await events.count()) - this.retention.maxEvents);
     await tx.done;
+  }
+
+  /**
+   * Whether another tab chose `off` since this store opened (the write's own transaction reads
+   * the consent): then the transaction is aborted, and this page writes nothing more.
+   */
+  async #refusedByConsent(tx: { objectStore(name: 'consent'): { get(key: 'mode'): Promise<{ mode: Mode } | undefined> }; abort(): void; done: Promise<void> }): Promise<boolean> {
+    if ((await tx.objectStore('consent').get('mode'))?.mode !== 'off') return false;
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    this.#memoryOnly = true;
+    return true;
   }
 
   /** Deletes the oldest `share` of the events and of the network log; returns how many went. */
@@ -244,13 +250,7 @@ class IndexedDbStore implements BehaviourStore {
   async logRequests(requests: RequestRecord[]) {
     if (!requests.length || this.#memoryOnly) return;
     const tx = (await this.#write()).transaction(['requests', 'consent'], 'readwrite');
-    // As for events: another tab's choice of off stops this one writing.
-    if ((await tx.objectStore('consent').get('mode'))?.mode === 'off') {
-      tx.abort();
-      await tx.done.catch(() => undefined);
-      this.#memoryOnly = true;
-      return;
-    }
+    if (await this.#refusedByConsent(tx)) return;
     const log = tx.objectStore('requests');
     for (const request of requests) quietly(log.add(request));
     const expired = IDBKeyRange.upperBound(retentionCutoff(Date.now(), this.retention), true);
@@ -265,13 +265,8 @@ class IndexedDbStore implements BehaviourStore {
 
   async contents(): Promise<StoreContents> {
     const db = await this.#read();
-    if (!db) return STORES.map(({ name, description }) => ({ name, description, records: [] }));
-    const tx = db.transaction(STORES.map((s) => s.name));
-    return Promise.all(STORES.map(async ({ name, description }) => {
-      const records: StoredRecord[] = [];
-      for (let cursor = await tx.objectStore(name).openCursor(); cursor; cursor = await cursor.continue()) records.push({ key: cursor.key, value: cursor.value });
-      return { name, description, records };
-    }));
+    const records = db ? await readRecords(db, STORES.map((s) => s.name)) : new Map<StoreName, StoredRecord[]>();
+    return STORES.map(({ name, description }) => ({ name, description, records: records.get(name) ?? [] }));
   }
 
   async health(): Promise<HealthRecord> {
@@ -290,20 +285,25 @@ class IndexedDbStore implements BehaviourStore {
 
 /** The records of `names` in the database, if it exists (reading creates nothing). */
 async function keptRecords(names: StoreName[]): Promise<Map<StoreName, StoredRecord[]>> {
-  const kept = new Map<StoreName, StoredRecord[]>();
-  const db = (await privetDatabaseExists()) ? await openExistingPrivetDatabase() : null;
-  if (!db) return kept;
+  const db = await openExistingPrivetDatabase();
+  if (!db) return new Map();
   try {
-    const tx = db.transaction(names);
-    for (const name of names) {
-      const records: StoredRecord[] = [];
-      for (let cursor = await tx.objectStore(name).openCursor(); cursor; cursor = await cursor.continue()) records.push({ key: cursor.key, value: cursor.value });
-      kept.set(name, records);
-    }
+    return await readRecords(db, names);
   } finally {
     db.close();
   }
-  return kept;
+}
+
+/** Every record of `names`, with its key, in one read transaction. */
+async function readRecords(db: IDBPDatabase<PrivetSchema>, names: StoreName[]): Promise<Map<StoreName, StoredRecord[]>> {
+  const tx = db.transaction(names);
+  const read = new Map<StoreName, StoredRecord[]>();
+  for (const name of names) {
+    const records: StoredRecord[] = [];
+    for (let cursor = await tx.objectStore(name).openCursor(); cursor; cursor = await cursor.continue()) records.push({ key: cursor.key, value: cursor.value });
+    read.set(name, records);
+  }
+  return read;
 }
 
 /** An IndexedDB request whose failure its transaction reports (tx.done): no unhandled rejection. */
@@ -324,8 +324,8 @@ async function deleteOldest(store: { openCursor(): Promise<{ delete(): Promise<v
 
 /** The shopper's saved choice, or null when they never made one. Creates nothing. */
 export async function savedMode(): Promise<Mode | null> {
-  if (!(await privetDatabaseExists())) return null;
-  const db = await openPrivetDatabase();
+  const db = await openExistingPrivetDatabase();
+  if (!db) return null;
   try {
     return (await db.get('consent', 'mode'))?.mode ?? null;
   } finally {

@@ -110,8 +110,9 @@ export async function openPrivetDatabase(): Promise<IDBPDatabase<PrivetSchema>> 
  * Opens the database only if it exists (migrating it if needed), else null: for the learner
  * worker, which must never re-create a database the shopper has just erased.
  */
-export function openExistingPrivetDatabase(): Promise<IDBPDatabase<PrivetSchema> | null> {
-  return open(false);
+export async function openExistingPrivetDatabase(): Promise<IDBPDatabase<PrivetSchema> | null> {
+  // Checked first so that a missing database is not even begun (open(false) would abort its creation).
+  return (await privetDatabaseExists()) ? open(false) : null;
 }
 
 async function open(create: boolean): Promise<IDBPDatabase<PrivetSchema> | null> {

@@ -6,7 +6,7 @@
  * privacy panel: the audit report, the export, erase and the choice of mode.
  */
 import { auditReport, dataExport, type AuditReport, type CacheDump, type DataExport, type DeviceState } from '../core/audit-report.ts';
-import type { BehaviourEvent } from '../core/behaviour-event.ts';
+import { isWanted, type BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Placement } from '../core/placements.ts';
 import type { Mode } from '../core/modes.ts';
 import { chooseMode, eraseBehaviour, openBehaviourStore, savedMode, type BehaviourStore } from '../store/behaviour-store.ts';
@@ -21,7 +21,6 @@ import type { RetentionPolicy } from '../core/retention.ts';
 
 /** How much history the shelves read: the ranker looks at the last 50 items. */
 const HISTORY_EVENTS = 200;
-const HISTORY_TYPES = new Set(['view', 'click', 'add_to_cart', 'purchase']);
 const persistent = (mode: Mode) => mode !== 'off';
 /** When on-device learning runs (#learnSoon): after the last event, the encoder's load, and an idle moment. */
 const LEARN_DELAY_MS = 1_500;
@@ -166,7 +165,7 @@ export class WidgetEngine {
 
   async #history(): Promise<HistoryEntry[]> {
     const events = await (await this.#store).recent(HISTORY_EVENTS);
-    return events.filter((e) => HISTORY_TYPES.has(e.type) && e.itemId).map((e) => ({ id: e.itemId!, type: e.type as HistoryEntry['type'], at: e.at }));
+    return events.flatMap(({ type, itemId, at }) => (isWanted(type) && itemId ? [{ id: itemId, type, at }] : []));
   }
 
   async shelf(placement: Placement, itemIds: string[], k: number): Promise<ShelfAnswer> {
@@ -204,7 +203,7 @@ export class WidgetEngine {
   async track(event: Omit<BehaviourEvent, 'at'> & { at?: number }): Promise<void> {
     const store = await this.#store;
     await store.add({ ...event, at: event.at ?? Date.now() });
-    if (persistent(store.mode) && HISTORY_TYPES.has(event.type)) this.#learnSoon();
+    if (persistent(store.mode) && isWanted(event.type)) this.#learnSoon();
   }
 
   async mode(): Promise<Mode> {
@@ -273,10 +272,10 @@ export class WidgetEngine {
       merchantDefault: this.#config.defaultMode,
       persistent: persistent(store.mode),
       retention: store.retention,
-      stores: stores.map(({ name, description, records }) => ({ name, description, records })),
+      stores,
       caches: await cachedFiles(),
       requests: (stores.find((s) => s.name === 'requests')?.records ?? []).map((r) => r.value as RequestRecord),
-      ...(({ quotaEvictions, lastQuotaAt }) => ({ quotaEvictions, lastQuotaAt }))(await store.health()),
+      ...(await store.health()),
       storage: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null,
       model: this.#info ? { version: this.#info.version, dp: this.#info.dp } : null,
     };

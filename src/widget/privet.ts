@@ -11,13 +11,14 @@
 import type { Mode } from '../core/modes.ts';
 import { isMode } from '../core/modes.ts';
 import type { AuditReport, DataExport } from '../core/audit-report.ts';
-import type { BehaviourEvent, EventType } from '../core/behaviour-event.ts';
+import { EVENT_TYPES, type BehaviourEvent, type EventType } from '../core/behaviour-event.ts';
 import { ownScript, readConfig, warn } from './config.ts';
 import './elements/PrivetRecs.svelte';
 import './elements/PrivetSearch.svelte';
 import { configure, followAfterRecording, formatPrice, loadEngine } from './runtime.ts';
 
-const TRACKABLE: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'search', 'dismiss'];
+// Impressions are the shelves' own record of what they showed, not the merchant's to send.
+const TRACKABLE: readonly EventType[] = EVENT_TYPES.filter((type) => type !== 'impression');
 
 export interface PrivetApi {
   /** Records something the shopper did, on this device (nothing in mode off survives the page). */

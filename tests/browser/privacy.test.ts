@@ -20,7 +20,15 @@ const catalog = parseCatalog(JSON.parse(readFileSync(join(repoRoot, 'public/cata
 const QUERY = 'warm blanket for a cold cabin';
 const [first, second] = catalog.products.filter((p) => p.in_stock && p.category[0] === 'Bedding');
 
-declare const window: { privet: { audit(): Promise<AuditReport>; exportData(): Promise<DataExport> } };
+declare const window: {
+  privet: {
+    audit(): Promise<AuditReport>;
+    exportData(): Promise<DataExport>;
+    erase(): Promise<void>;
+    setMode(mode: string): Promise<void>;
+    track(event: { type: string; itemId: string }): Promise<void>;
+  };
+};
 
 /** Every request of the browser context, pages and workers alike, with its body. */
 function recordRequests(context: BrowserContext): { method: string; url: string; body: string | null }[] {
@@ -39,6 +47,12 @@ async function openPanel(page: Page, mode: string): Promise<string> {
   await page.click('[data-privet-open-privacy]');
   await page.waitForSelector(`privet-privacy-panel[data-mode="${mode}"]`, { state: 'attached' });
   return page.$eval('privet-privacy-panel', (el) => el.shadowRoot!.textContent ?? '');
+}
+
+/** Picks "Off" in an open privacy panel and waits until the widget has switched. */
+async function chooseOffInPanel(page: Page): Promise<void> {
+  await page.$eval('privet-privacy-panel', (el) => el.shadowRoot!.querySelector<HTMLInputElement>('input[value="off"]')!.click());
+  await page.waitForSelector('privet-privacy-panel[data-mode="off"]', { state: 'attached' });
 }
 
 /** The widget's rows, straight from IndexedDB (not through the widget's own code). */
@@ -200,8 +214,7 @@ describe('mode off', () => {
       await expect.poll(async () => (await rawStores(page, context))?.events?.length ?? 0).toBe(2);
 
       await openPanel(page, 'local');
-      await page.$eval('privet-privacy-panel', (el) => el.shadowRoot!.querySelector<HTMLInputElement>('input[value="off"]')!.click());
-      await page.waitForSelector('privet-privacy-panel[data-mode="off"]', { state: 'attached' });
+      await chooseOffInPanel(page);
       const onlyTheChoice = (storage: Awaited<ReturnType<typeof readDeviceStorage>>) => {
         const traces = widgetTraces(storage);
         const db = traces.indexedDB.find((d) => d.name === 'privet');
@@ -227,7 +240,7 @@ describe('mode off', () => {
       const exported = await page.evaluate(() => window.privet.exportData());
       expect(exported.stores.find((s) => s.name === 'consent')!.records).toEqual([{ key: 'mode', value: { mode: 'off', at: expect.any(Number) } }]);
       // Erasing never loosens the shopper's own off: the choice is rewritten, alone.
-      await page.evaluate(() => (window as unknown as { privet: { erase(): Promise<void> } }).privet.erase());
+      await page.evaluate(() => window.privet.erase());
       onlyTheChoice(await readDeviceStorage(page, context));
       expect(await page.evaluate(async () => (await window.privet.audit()).mode)).toBe('off');
     });
@@ -238,16 +251,15 @@ describe('mode off', () => {
       const chooser = await context.newPage();
       await chooser.goto(`${origin}/`);
       // Whatever an earlier test chose: this shopper starts in "local".
-      await chooser.evaluate(() => (window as unknown as { privet: { setMode(m: string): Promise<void> } }).privet.setMode('local'));
+      await chooser.evaluate(() => window.privet.setMode('local'));
       const other = await context.newPage();
       await other.goto(`${origin}/product/${first!.id}`);
       await readShelf(other, 'similar');
       await expect.poll(async () => (await rawStores(chooser, context))?.events?.length ?? 0).toBeGreaterThan(0);
       await openPanel(chooser, 'local');
-      await chooser.$eval('privet-privacy-panel', (el) => el.shadowRoot!.querySelector<HTMLInputElement>('input[value="off"]')!.click());
-      await chooser.waitForSelector('privet-privacy-panel[data-mode="off"]', { state: 'attached' });
+      await chooseOffInPanel(chooser);
       // The first tab's store opened under "local" and has no idea; its next events must not be kept.
-      await other.evaluate(() => (window as unknown as { privet: { track(e: { type: string; itemId: string }): Promise<void> } }).privet.track({ type: 'view', itemId: 'anything' }));
+      await other.evaluate(() => window.privet.track({ type: 'view', itemId: 'anything' }));
       await other.click(`[data-privet-add-to-cart="${first!.id}"]`);
       await other.waitForURL(`${origin}/cart`);
       const stores = (await rawStores(chooser, context))!;
