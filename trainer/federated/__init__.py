@@ -1,0 +1,1 @@
+"""Federated learning: the maths the browser's federated client must reproduce exactly."""
