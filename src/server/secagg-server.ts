@@ -31,7 +31,7 @@ import { SHARE_BYTES, type Share } from '../core/shamir.ts';
 import { unmaskSum, type DroppedClient } from './secagg-aggregate.ts';
 import { checkCurvePoint } from './secagg-crypto.ts';
 
-type Phase = 'advertising' | 'sharing' | 'masking' | 'unmasking' | 'finished' | 'aborted';
+export type Phase = 'advertising' | 'sharing' | 'masking' | 'unmasking' | 'finished' | 'aborted';
 
 export interface RoundResult {
   /** Σ x_u mod 2^32 over the survivors. */
@@ -54,6 +54,16 @@ export class SecAggServer {
   constructor(readonly config: RoundConfig) {
     if (!config.roundId) throw new Error('secagg: a round needs an id');
     if (!Number.isInteger(config.length) || config.length <= 0) throw new Error(`secagg: length ${config.length} must be a positive integer`);
+  }
+
+  /** Which step the round is at. */
+  get state(): Phase {
+    return this.phase;
+  }
+
+  /** Why the round aborted ('' unless it did). */
+  get abortedBecause(): string {
+    return this.abortReason;
   }
 
   /** The graph's degree k and threshold t, once advertising has closed. */

@@ -1,0 +1,192 @@
+/**
+ * Keeps SecAgg+ rounds (secagg-server.ts, in memory) and their durable logs (a RoundStore) in
+ * step, so that a server restarted after any crash carries on every open round where it was.
+ *
+ * Every client message is checked by the round's state machine first (a refused message
+ * changes nothing and is never logged), then appended to the log as the bytes the client
+ * sent, and only then acknowledged. Phase changes are logged the same way. The state machine
+ * is deterministic in its log (the graph is seeded by the round id), so `restore` replays each
+ * open round's log into a fresh one and rebuilds exactly the state that was acknowledged. If an
+ * append fails after the state machine took the message, the round is rebuilt from the log,
+ * which drops the unlogged message: memory never holds more than the disk.
+ *
+ * The HTTP routes, deadlines and merchant checks sit above this; the noise and the server
+ * optimizer apply to the sum it returns.
+ */
+import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
+import { decodeClientMessage, encodeWords, type ClientMessageKind } from '../core/secagg-wire.ts';
+import { SecAggServer, type Phase, type RoundResult } from './secagg-server.ts';
+import type { RoundRecord, RoundStore } from './storage/round-store.ts';
+
+/** The server's own steps, logged with no client. */
+type PhaseChange = 'close-advertising' | 'close-sharing' | 'close-masking' | 'finish';
+
+/** What a client may fetch once its phase closed. */
+interface Replies {
+  rosters?: Map<number, Roster>;
+  inboxes?: Map<number, ShareInbox>;
+  requests?: Map<number, UnmaskRequest>;
+  result?: RoundResult;
+}
+
+interface LiveRound {
+  server: SecAggServer;
+  replies: Replies;
+}
+
+export interface RoundSummary {
+  id: string;
+  phase: Phase;
+  abortReason: string;
+  result?: RoundResult;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class RoundCoordinator {
+  readonly #store: RoundStore;
+  readonly #now: () => number;
+  readonly #rounds = new Map<string, LiveRound>();
+
+  private constructor(store: RoundStore, now: () => number) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  /** A coordinator with every round the store holds open, replayed from its log. */
+  static async restore(store: RoundStore, now: () => number = Date.now): Promise<RoundCoordinator> {
+    const coordinator = new RoundCoordinator(store, now);
+    for (const round of await store.rounds({ state: 'open' })) await coordinator.#rebuild(round);
+    return coordinator;
+  }
+
+  async open(merchant: string, modelVersion: string, config: RoundConfig): Promise<void> {
+    const server = new SecAggServer(config);
+    await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config, openedAt: this.#now() });
+    this.#rounds.set(config.roundId, { server, replies: {} });
+  }
+
+  /** Checks, logs and applies one client message (the bytes it uploaded); throws, changing nothing, if refused. */
+  async submit(roundId: string, kind: ClientMessageKind, bytes: Uint8Array): Promise<void> {
+    const { server } = this.#live(roundId);
+    // The state machine refuses a message whose roundId is not its own, so a logged message always belongs to its round.
+    const { index } = applyMessage(server, kind, bytes);
+    await this.#log(roundId, { kind, client: index, payload: bytes });
+  }
+
+  /** Ends the current phase (the cohort is complete or its deadline passed). */
+  async advance(roundId: string): Promise<RoundSummary> {
+    const round = this.#live(roundId);
+    const change = NEXT[round.server.state];
+    if (!change) throw new Error(`secagg: round "${roundId}" is ${round.server.state}: no phase to end`);
+    try {
+      this.#change(round, change);
+    } catch (error) {
+      if (round.server.state !== 'aborted') throw error;
+    }
+    if (round.server.state === 'aborted') {
+      await this.#store.closeRound(roundId, 'aborted', { reason: round.server.abortedBecause }, this.#now());
+      this.#rounds.delete(roundId);
+    } else {
+      await this.#log(roundId, { kind: change, client: null, payload: EMPTY });
+      if (round.replies.result) await this.#complete(roundId, round.replies.result);
+    }
+    return { id: roundId, phase: round.server.state, abortReason: round.server.abortedBecause, ...(round.replies.result && { result: round.replies.result }) };
+  }
+
+  /** What client `index` is to receive after the last closed phase, or null if nothing is due to it yet. */
+  reply(roundId: string, index: number): Roster | ShareInbox | UnmaskRequest | null {
+    const { server, replies } = this.#live(roundId);
+    const by: Record<Phase, Map<number, Roster | ShareInbox | UnmaskRequest> | undefined> = {
+      advertising: undefined,
+      sharing: replies.rosters,
+      masking: replies.inboxes,
+      unmasking: replies.requests,
+      finished: undefined,
+      aborted: undefined,
+    };
+    return by[server.state]?.get(index) ?? null;
+  }
+
+  phase(roundId: string): Phase {
+    return this.#live(roundId).server.state;
+  }
+
+  #live(roundId: string): LiveRound {
+    const round = this.#rounds.get(roundId);
+    if (!round) throw new Error(`secagg: no open round "${roundId}"`);
+    return round;
+  }
+
+  #change(round: LiveRound, change: PhaseChange): void {
+    const { server, replies } = round;
+    if (change === 'close-advertising') replies.rosters = server.closeAdvertising();
+    else if (change === 'close-sharing') replies.inboxes = server.closeSharing();
+    else if (change === 'close-masking') replies.requests = server.closeMasking();
+    else replies.result = server.finish();
+  }
+
+  async #log(roundId: string, event: { kind: string; client: number | null; payload: Uint8Array }): Promise<void> {
+    try {
+      await this.#store.appendEvent(roundId, { ...event, at: this.#now() });
+    } catch (error) {
+      // The state machine took what the disk did not: go back to what the disk holds.
+      const record = await this.#store.round(roundId);
+      this.#rounds.delete(roundId);
+      if (record?.state === 'open') await this.#rebuild(record);
+      throw error;
+    }
+  }
+
+  /** The sum is kept with the round, so the noise and the optimizer step can follow after a restart too. */
+  async #complete(roundId: string, result: RoundResult): Promise<void> {
+    await this.#store.closeRound(roundId, 'completed', { survivors: result.survivors, sum: encodeWords(result.sum) }, this.#now());
+    this.#rounds.delete(roundId);
+  }
+
+  async #rebuild(record: RoundRecord): Promise<void> {
+    const round: LiveRound = { server: new SecAggServer(record.config as RoundConfig), replies: {} };
+    for (const event of await this.#store.events(record.id)) {
+      if (event.client === null) this.#change(round, event.kind as PhaseChange);
+      else applyMessage(round.server, event.kind as ClientMessageKind, event.payload);
+    }
+    this.#rounds.set(record.id, round);
+    // A crash between logging the last phase and closing the round: close it now.
+    if (round.replies.result) await this.#complete(record.id, round.replies.result);
+  }
+}
+
+/** Decodes one uploaded message and hands it to the state machine, which throws (changing nothing) if it refuses it. */
+function applyMessage(server: SecAggServer, kind: ClientMessageKind, bytes: Uint8Array): { index: number } {
+  switch (kind) {
+    case 'advertise': {
+      const message = decodeClientMessage('advertise', bytes);
+      server.advertise(message);
+      return message;
+    }
+    case 'share-keys': {
+      const message = decodeClientMessage('share-keys', bytes);
+      server.shareKeys(message);
+      return message;
+    }
+    case 'masked-input': {
+      const message = decodeClientMessage('masked-input', bytes);
+      server.maskedInput(message);
+      return message;
+    }
+    case 'unmask': {
+      const message = decodeClientMessage('unmask', bytes);
+      server.unmask(message);
+      return message;
+    }
+    default:
+      throw new Error(`secagg: unknown message kind "${String(kind)}"`);
+  }
+}
+
+const NEXT: Partial<Record<Phase, PhaseChange>> = {
+  advertising: 'close-advertising',
+  sharing: 'close-sharing',
+  masking: 'close-masking',
+  unmasking: 'finish',
+};
