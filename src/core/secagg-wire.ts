@@ -1,11 +1,11 @@
 /**
- * The SecAgg+ client messages as bytes: JSON with byte strings in base64 and ring vectors as
+ * The SecAgg+ messages as bytes (the clients' uploads and the server's replies): JSON with byte strings in base64 and ring vectors as
  * base64 of little-endian uint32. These bytes are what a browser uploads, what the server logs
  * for replay after a restart (src/server/round-coordinator.ts) and what it decodes again then,
  * so decoding checks every field's type and says which one is wrong. The protocol's own checks
  * (round, phase, sender, lengths against the round) stay with the server's state machine.
  */
-import type { AdvertiseKeys, MaskedInput, RevealedShare, SealedShares, ShareKeys, UnmaskResponse } from './secagg-protocol.ts';
+import type { AdvertiseKeys, MaskedInput, PublicKeys, RevealedShare, Roster, SealedShares, ShareInbox, ShareKeys, UnmaskRequest, UnmaskResponse } from './secagg-protocol.ts';
 
 export type ClientMessageKind = 'advertise' | 'share-keys' | 'masked-input' | 'unmask';
 
@@ -74,6 +74,19 @@ function index(value: unknown, what: string): number {
   return value as number;
 }
 
+const keysOut = (keys: PublicKeys) => ({ channel: toBase64(keys.channel), masking: toBase64(keys.masking) });
+function keysIn(value: unknown, what: string): PublicKeys {
+  const keys = object(value, what);
+  return { channel: fromBase64(keys.channel, `${what}.channel`), masking: fromBase64(keys.masking, `${what}.masking`) };
+}
+const sealedOut = (shares: readonly SealedShares[]) => shares.map(({ from, to, sealed }) => ({ from, to, sealed: toBase64(sealed) }));
+const sealedIn = (value: unknown, what: string): SealedShares[] =>
+  list(value, what).map((entry, i) => {
+    const share = object(entry, `${what}[${i}]`);
+    return { from: index(share.from, `${what}[${i}].from`), to: index(share.to, `${what}[${i}].to`), sealed: fromBase64(share.sealed, `${what}[${i}].sealed`) };
+  });
+const indices = (value: unknown, what: string): number[] => list(value, what).map((entry, i) => index(entry, `${what}[${i}]`));
+
 const revealed = (shares: readonly RevealedShare[]) => shares.map(({ of, y }) => ({ of, y: toBase64(y) }));
 const readRevealed = (value: unknown, what: string): RevealedShare[] =>
   list(value, what).map((entry, i) => {
@@ -82,25 +95,15 @@ const readRevealed = (value: unknown, what: string): RevealedShare[] =>
   });
 
 const ENCODERS: { [K in ClientMessageKind]: (message: ClientMessages[K]) => unknown } = {
-  advertise: ({ roundId, index, keys }) => ({ roundId, index, keys: { channel: toBase64(keys.channel), masking: toBase64(keys.masking) } }),
-  'share-keys': ({ roundId, index, shares }) => ({ roundId, index, shares: shares.map(({ from, to, sealed }) => ({ from, to, sealed: toBase64(sealed) })) }),
+  advertise: ({ roundId, index, keys }) => ({ roundId, index, keys: keysOut(keys) }),
+  'share-keys': ({ roundId, index, shares }) => ({ roundId, index, shares: sealedOut(shares) }),
   'masked-input': ({ roundId, index, masked }) => ({ roundId, index, masked: encodeWords(masked) }),
   unmask: ({ roundId, index, selfMaskShares, maskingKeyShares }) => ({ roundId, index, selfMaskShares: revealed(selfMaskShares), maskingKeyShares: revealed(maskingKeyShares) }),
 };
 
 const DECODERS: { [K in ClientMessageKind]: (body: Record<string, unknown>) => ClientMessages[K] } = {
-  advertise: (body) => {
-    const keys = object(body.keys, 'keys');
-    return { roundId: text(body.roundId, 'roundId'), index: index(body.index, 'index'), keys: { channel: fromBase64(keys.channel, 'keys.channel'), masking: fromBase64(keys.masking, 'keys.masking') } };
-  },
-  'share-keys': (body) => ({
-    roundId: text(body.roundId, 'roundId'),
-    index: index(body.index, 'index'),
-    shares: list(body.shares, 'shares').map((entry, i): SealedShares => {
-      const share = object(entry, `shares[${i}]`);
-      return { from: index(share.from, `shares[${i}].from`), to: index(share.to, `shares[${i}].to`), sealed: fromBase64(share.sealed, `shares[${i}].sealed`) };
-    }),
-  }),
+  advertise: (body) => ({ roundId: text(body.roundId, 'roundId'), index: index(body.index, 'index'), keys: keysIn(body.keys, 'keys') }),
+  'share-keys': (body) => ({ roundId: text(body.roundId, 'roundId'), index: index(body.index, 'index'), shares: sealedIn(body.shares, 'shares') }),
   'masked-input': (body) => ({ roundId: text(body.roundId, 'roundId'), index: index(body.index, 'index'), masked: decodeWords(body.masked, 'masked') }),
   unmask: (body) => ({
     roundId: text(body.roundId, 'roundId'),
@@ -110,17 +113,58 @@ const DECODERS: { [K in ClientMessageKind]: (body: Record<string, unknown>) => C
   }),
 };
 
+/** What the server sends a client after each phase closes. */
+export type ServerReplyKind = 'roster' | 'inbox' | 'unmask-request';
+
+export interface ServerReplies {
+  roster: Roster;
+  inbox: ShareInbox;
+  'unmask-request': UnmaskRequest;
+}
+
+const REPLY_ENCODERS: { [K in ServerReplyKind]: (reply: ServerReplies[K]) => unknown } = {
+  roster: ({ neighbours, ...rest }) => ({ ...rest, neighbours: neighbours.map(({ index, keys }) => ({ index, keys: keysOut(keys) })) }),
+  inbox: ({ roundId, shares }) => ({ roundId, shares: sealedOut(shares) }),
+  'unmask-request': (request) => request,
+};
+
+const REPLY_DECODERS: { [K in ServerReplyKind]: (body: Record<string, unknown>) => ServerReplies[K] } = {
+  roster: (body) => ({
+    roundId: text(body.roundId, 'roundId'),
+    participants: indices(body.participants, 'participants'),
+    degree: index(body.degree, 'degree'),
+    threshold: index(body.threshold, 'threshold'),
+    neighbours: list(body.neighbours, 'neighbours').map((entry, i) => {
+      const neighbour = object(entry, `neighbours[${i}]`);
+      return { index: index(neighbour.index, `neighbours[${i}].index`), keys: keysIn(neighbour.keys, `neighbours[${i}].keys`) };
+    }),
+  }),
+  inbox: (body) => ({ roundId: text(body.roundId, 'roundId'), shares: sealedIn(body.shares, 'shares') }),
+  'unmask-request': (body) => ({ roundId: text(body.roundId, 'roundId'), survivors: indices(body.survivors, 'survivors'), dropped: indices(body.dropped, 'dropped') }),
+};
+
+export function encodeServerReply<K extends ServerReplyKind>(kind: K, reply: ServerReplies[K]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(REPLY_ENCODERS[kind](reply)));
+}
+
+export function decodeServerReply<K extends ServerReplyKind>(kind: K, bytes: Uint8Array): ServerReplies[K] {
+  if (!Object.hasOwn(REPLY_DECODERS, kind)) throw new Error(`secagg wire: unknown reply kind "${String(kind)}"`);
+  return REPLY_DECODERS[kind](object(parseJson(bytes, kind), `the ${kind} reply`));
+}
+
+function parseJson(bytes: Uint8Array, kind: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new Error(`secagg wire: the ${kind} message must be UTF-8 JSON`);
+  }
+}
+
 export function encodeClientMessage<K extends ClientMessageKind>(kind: K, message: ClientMessages[K]): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(ENCODERS[kind](message)));
 }
 
 export function decodeClientMessage<K extends ClientMessageKind>(kind: K, bytes: Uint8Array): ClientMessages[K] {
   if (!Object.hasOwn(DECODERS, kind)) throw new Error(`secagg wire: unknown message kind "${String(kind)}" (expected ${CLIENT_MESSAGE_KINDS.join(', ')})`);
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new Error(`secagg wire: the ${kind} message must be UTF-8 JSON`);
-  }
-  return DECODERS[kind](object(body, `the ${kind} message`));
+  return DECODERS[kind](object(parseJson(bytes, kind), `the ${kind} message`));
 }

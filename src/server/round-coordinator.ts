@@ -13,6 +13,7 @@
  * The HTTP routes, deadlines and merchant checks sit above this; the noise and the server
  * optimizer apply to the sum it returns.
  */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind } from '../core/secagg-wire.ts';
 import { SecAggServer, type Phase, type RoundResult } from './secagg-server.ts';
@@ -32,7 +33,22 @@ interface Replies {
 interface LiveRound {
   server: SecAggServer;
   replies: Replies;
+  /** SHA-256 of each checked-in client's token, by its index: only the token's holder may speak for that index. */
+  tokens: Map<number, Buffer>;
 }
+
+/** A client that checked in: its index in the round and the bearer token its messages must carry. */
+export interface CheckIn {
+  index: number;
+  token: string;
+}
+
+/** A message carried no token, or not the token of the index it speaks for. */
+export class UnauthenticatedError extends Error {
+  override name = 'UnauthenticatedError';
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest();
 
 export interface RoundSummary {
   id: string;
@@ -63,14 +79,34 @@ export class RoundCoordinator {
   async open(merchant: string, modelVersion: string, config: RoundConfig): Promise<void> {
     const server = new SecAggServer(config);
     await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config, openedAt: this.#now() });
-    this.#rounds.set(config.roundId, { server, replies: {} });
+    this.#rounds.set(config.roundId, { server, replies: {}, tokens: new Map() });
   }
 
-  /** Checks, logs and applies one client message (the bytes it uploaded); throws, changing nothing, if refused. */
-  async submit(roundId: string, kind: ClientMessageKind, bytes: Uint8Array): Promise<void> {
-    const { server } = this.#live(roundId);
+  /**
+   * Admits a client while keys are being advertised: the next index and a fresh random token.
+   * Only the token's hash is kept (and logged), so neither the log nor the database can speak
+   * for a client.
+   */
+  async checkIn(roundId: string): Promise<CheckIn> {
+    const round = this.#live(roundId);
+    if (round.server.state !== 'advertising') throw new Error(`secagg: round "${roundId}" admits no new clients (it is ${round.server.state})`);
+    // Reserved before the await, so concurrent check-ins get distinct indices.
+    const index = round.tokens.size + 1;
+    const token = randomBytes(32).toString('base64url');
+    const hash = tokenHash(token);
+    round.tokens.set(index, hash);
+    await this.#log(roundId, { kind: 'check-in', client: index, payload: hash });
+    return { index, token };
+  }
+
+  /**
+   * Checks, logs and applies one client message (the bytes it uploaded, with the token it was
+   * given at check-in); throws, changing nothing, if refused.
+   */
+  async submit(roundId: string, kind: ClientMessageKind, bytes: Uint8Array, token: string | undefined): Promise<void> {
+    const round = this.#live(roundId);
     // The state machine refuses a message whose roundId is not its own, so a logged message always belongs to its round.
-    const { index } = applyMessage(server, kind, bytes);
+    const { index } = applyMessage(round.server, kind, bytes, (speaksFor) => this.#authenticate(round, speaksFor, token));
     await this.#log(roundId, { kind, client: index, payload: bytes });
   }
 
@@ -94,9 +130,11 @@ export class RoundCoordinator {
     return { id: roundId, phase: round.server.state, abortReason: round.server.abortedBecause, ...(round.replies.result && { result: round.replies.result }) };
   }
 
-  /** What client `index` is to receive after the last closed phase, or null if nothing is due to it yet. */
-  reply(roundId: string, index: number): Roster | ShareInbox | UnmaskRequest | null {
-    const { server, replies } = this.#live(roundId);
+  /** What client `index` (holding `token`) is to receive after the last closed phase, or null if nothing is due to it yet. */
+  reply(roundId: string, index: number, token: string | undefined): Roster | ShareInbox | UnmaskRequest | null {
+    const round = this.#live(roundId);
+    this.#authenticate(round, index, token);
+    const { server, replies } = round;
     const by: Record<Phase, Map<number, Roster | ShareInbox | UnmaskRequest> | undefined> = {
       advertising: undefined,
       sharing: replies.rosters,
@@ -110,6 +148,13 @@ export class RoundCoordinator {
 
   phase(roundId: string): Phase {
     return this.#live(roundId).server.state;
+  }
+
+  #authenticate(round: LiveRound, index: number, token: string | undefined): void {
+    const expected = round.tokens.get(index);
+    if (!expected || !token || !timingSafeEqual(expected, tokenHash(token))) {
+      throw new UnauthenticatedError(`secagg: no valid token for client ${index} of round "${round.server.config.roundId}"`);
+    }
   }
 
   #live(roundId: string): LiveRound {
@@ -145,10 +190,12 @@ export class RoundCoordinator {
   }
 
   async #rebuild(record: RoundRecord): Promise<void> {
-    const round: LiveRound = { server: new SecAggServer(record.config as RoundConfig), replies: {} };
+    const round: LiveRound = { server: new SecAggServer(record.config as RoundConfig), replies: {}, tokens: new Map() };
     for (const event of await this.#store.events(record.id)) {
       if (event.client === null) this.#change(round, event.kind as PhaseChange);
-      else applyMessage(round.server, event.kind as ClientMessageKind, event.payload);
+      else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));
+      // Authenticated when it was accepted.
+      else applyMessage(round.server, event.kind as ClientMessageKind, event.payload, () => {});
     }
     this.#rounds.set(record.id, round);
     // A crash between logging the last phase and closing the round: close it now.
@@ -156,26 +203,33 @@ export class RoundCoordinator {
   }
 }
 
-/** Decodes one uploaded message and hands it to the state machine, which throws (changing nothing) if it refuses it. */
-function applyMessage(server: SecAggServer, kind: ClientMessageKind, bytes: Uint8Array): { index: number } {
+/**
+ * Decodes one uploaded message, lets `authenticate` check the index it speaks for, and hands it
+ * to the state machine, which throws (changing nothing) if it refuses it.
+ */
+function applyMessage(server: SecAggServer, kind: ClientMessageKind, bytes: Uint8Array, authenticate: (index: number) => void): { index: number } {
   switch (kind) {
     case 'advertise': {
       const message = decodeClientMessage('advertise', bytes);
+      authenticate(message.index);
       server.advertise(message);
       return message;
     }
     case 'share-keys': {
       const message = decodeClientMessage('share-keys', bytes);
+      authenticate(message.index);
       server.shareKeys(message);
       return message;
     }
     case 'masked-input': {
       const message = decodeClientMessage('masked-input', bytes);
+      authenticate(message.index);
       server.maskedInput(message);
       return message;
     }
     case 'unmask': {
       const message = decodeClientMessage('unmask', bytes);
+      authenticate(message.index);
       server.unmask(message);
       return message;
     }

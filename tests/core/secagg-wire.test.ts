@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AdvertiseKeys, MaskedInput, ShareKeys, UnmaskResponse } from '../../src/core/secagg-protocol.ts';
-import { decodeClientMessage, decodeWords, encodeClientMessage, encodeWords } from '../../src/core/secagg-wire.ts';
+import type { AdvertiseKeys, MaskedInput, Roster, ShareInbox, ShareKeys, UnmaskRequest, UnmaskResponse } from '../../src/core/secagg-protocol.ts';
+import { decodeClientMessage, decodeServerReply, decodeWords, encodeClientMessage, encodeServerReply, encodeWords } from '../../src/core/secagg-wire.ts';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + seed) & 255);
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -16,6 +16,17 @@ describe('secagg wire format', () => {
     expect(decodeClientMessage('share-keys', encodeClientMessage('share-keys', shareKeys))).toEqual(shareKeys);
     expect(decodeClientMessage('masked-input', encodeClientMessage('masked-input', masked))).toEqual(masked);
     expect(decodeClientMessage('unmask', encodeClientMessage('unmask', unmask))).toEqual(unmask);
+  });
+
+  it('round-trips every server reply exactly', () => {
+    const roster: Roster = { roundId: 'r', participants: [1, 2, 3, 4], degree: 2, threshold: 2, neighbours: [{ index: 2, keys: { channel: bytes(65, 7), masking: bytes(65, 8) } }] };
+    const inbox: ShareInbox = { roundId: 'r', shares: [{ from: 2, to: 1, sealed: bytes(160, 9) }] };
+    const request: UnmaskRequest = { roundId: 'r', survivors: [2], dropped: [4] };
+    expect(decodeServerReply('roster', encodeServerReply('roster', roster))).toEqual(roster);
+    expect(decodeServerReply('inbox', encodeServerReply('inbox', inbox))).toEqual(inbox);
+    expect(decodeServerReply('unmask-request', encodeServerReply('unmask-request', request))).toEqual(request);
+    expect(() => decodeServerReply('unmask-request', json({ roundId: 'r', survivors: [0], dropped: [] }))).toThrow(/survivors\[0\] must be a positive integer/);
+    expect(() => decodeServerReply('roster', json({ roundId: 'r', participants: [1], degree: 2, threshold: 2, neighbours: [{ index: 2 }] }))).toThrow(/neighbours\[0\].keys must be an object/);
   });
 
   it('writes ring words little-endian, whatever the view', () => {

@@ -6,8 +6,8 @@ import { SecAggClient } from '../../src/client/secagg-client.ts';
 import { encodeUpdate } from '../../src/core/fixed-point.ts';
 import { addInto } from '../../src/core/ring.ts';
 import type { RoundConfig, Roster, ShareInbox, UnmaskRequest } from '../../src/core/secagg-protocol.ts';
-import { decodeWords, encodeClientMessage } from '../../src/core/secagg-wire.ts';
-import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
+import { decodeWords, encodeClientMessage, type ClientMessageKind, type ClientMessages } from '../../src/core/secagg-wire.ts';
+import { RoundCoordinator, UnauthenticatedError } from '../../src/server/round-coordinator.ts';
 import type { RoundStore } from '../../src/server/storage/round-store.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
@@ -48,9 +48,12 @@ function failing(store: RoundStore, fail: { append?: string; close?: boolean }):
 
 interface Run {
   clients: Map<number, SecAggClient>;
+  tokens: Map<number, string>;
   /** Restarts the coordinator from what the store holds, as a server process would after a crash. */
   restart: () => Promise<void>;
   coordinator: () => RoundCoordinator;
+  send: <K extends ClientMessageKind>(kind: K, message: ClientMessages[K]) => Promise<void>;
+  reply: (index: number) => Roster | ShareInbox | UnmaskRequest | null;
 }
 
 async function startRound(path: string, roundId: string, clients: number): Promise<Run> {
@@ -58,17 +61,27 @@ async function startRound(path: string, roundId: string, clients: number): Promi
   let store = new SqliteRoundStore(path);
   let coordinator = await RoundCoordinator.restore(store);
   await coordinator.open('merchant-1', 'v1', config);
-  const started = await Promise.all(Array.from({ length: clients }, (_, i) => SecAggClient.start(config, i + 1)));
-  for (const { advertise } of started) await coordinator.submit(roundId, 'advertise', encodeClientMessage('advertise', advertise));
-  return {
+  const tokens = new Map<number, string>();
+  const started = [];
+  for (let i = 0; i < clients; i++) {
+    const { index, token } = await coordinator.checkIn(roundId);
+    tokens.set(index, token);
+    started.push(await SecAggClient.start(config, index));
+  }
+  const run: Run = {
     clients: new Map(started.map(({ client }) => [client.index, client])),
+    tokens,
     coordinator: () => coordinator,
     restart: async () => {
       await store.close();
       store = new SqliteRoundStore(path);
       coordinator = await RoundCoordinator.restore(store);
     },
+    send: (kind, message) => coordinator.submit(roundId, kind, encodeClientMessage(kind, message), tokens.get(message.index)),
+    reply: (index) => coordinator.reply(roundId, index, tokens.get(index)),
   };
+  for (const { advertise } of started) await run.send('advertise', advertise);
+  return run;
 }
 
 describe('RoundCoordinator', () => {
@@ -78,8 +91,8 @@ describe('RoundCoordinator', () => {
     await run.restart();
     await run.coordinator().advance('r-restart');
     for (const client of run.clients.values()) {
-      const roster = run.coordinator().reply('r-restart', client.index) as Roster;
-      await run.coordinator().submit('r-restart', 'share-keys', encodeClientMessage('share-keys', await client.shareKeys(roster)));
+      const roster = run.reply(client.index) as Roster;
+      await run.send('share-keys', await client.shareKeys(roster));
     }
     await run.restart();
     await run.coordinator().advance('r-restart');
@@ -87,8 +100,8 @@ describe('RoundCoordinator', () => {
     const expected = new Uint32Array(LENGTH);
     for (const client of run.clients.values()) {
       if (droppedAfterSharing.has(client.index)) continue;
-      const inbox = run.coordinator().reply('r-restart', client.index) as ShareInbox;
-      await run.coordinator().submit('r-restart', 'masked-input', encodeClientMessage('masked-input', await client.maskInput(inbox, input(client.index))));
+      const inbox = run.reply(client.index) as ShareInbox;
+      await run.send('masked-input', await client.maskInput(inbox, input(client.index)));
       addInto(expected, input(client.index));
     }
     await run.restart();
@@ -97,8 +110,8 @@ describe('RoundCoordinator', () => {
     for (const client of run.clients.values()) {
       // Client 5 sent its masked input, then left before unmasking.
       if (droppedAfterSharing.has(client.index) || client.index === 5) continue;
-      const request = run.coordinator().reply('r-restart', client.index) as UnmaskRequest;
-      await run.coordinator().submit('r-restart', 'unmask', encodeClientMessage('unmask', client.unmask(request)));
+      const request = run.reply(client.index) as UnmaskRequest;
+      await run.send('unmask', client.unmask(request));
     }
     await run.restart();
     const summary = await run.coordinator().advance('r-restart');
@@ -117,22 +130,32 @@ describe('RoundCoordinator', () => {
     await store.close();
   });
 
-  it('logs nothing it refuses: a replay, a wrong length, another round, a malformed body', async () => {
+  it('logs nothing it refuses: a replay, a wrong length, another round, a malformed body, a missing or wrong token', async () => {
     const path = storePath();
     const run = await startRound(path, 'r-bad', 5);
     await run.coordinator().advance('r-bad');
     const client = run.clients.get(1)!;
-    const shareKeys = encodeClientMessage('share-keys', await client.shareKeys(run.coordinator().reply('r-bad', 1) as Roster));
-    await run.coordinator().submit('r-bad', 'share-keys', shareKeys);
-    await expect(run.coordinator().submit('r-bad', 'share-keys', shareKeys)).rejects.toThrow(/already shared keys/);
-    await expect(run.coordinator().submit('r-bad', 'masked-input', encodeClientMessage('masked-input', { roundId: 'r-bad', index: 1, masked: new Uint32Array(3) })))
-      .rejects.toThrow(/takes no masked input now/);
-    await expect(run.coordinator().submit('r-bad', 'advertise', new TextEncoder().encode('{"roundId":'))).rejects.toThrow(/UTF-8 JSON/);
-    await expect(run.coordinator().submit('r-other', 'advertise', new Uint8Array())).rejects.toThrow(/no open round "r-other"/);
+    const shareKeys = await client.shareKeys(run.reply(1) as Roster);
+    // Client 2's token cannot speak for client 1, and no token speaks for nobody.
+    const bytes = encodeClientMessage('share-keys', shareKeys);
+    const stranger = run.tokens.get(2)!;
+    await expect(run.coordinator().checkIn('r-bad')).rejects.toThrow(/admits no new clients \(it is sharing\)/);
+    await expect(run.coordinator().submit('r-bad', 'share-keys', bytes, undefined)).rejects.toThrow(UnauthenticatedError);
+    await expect(run.coordinator().submit('r-bad', 'share-keys', bytes, stranger)).rejects.toThrow(/no valid token for client 1/);
+    expect(() => run.coordinator().reply('r-bad', 1, 'guess')).toThrow(UnauthenticatedError);
+    await run.send('share-keys', shareKeys);
+    await expect(run.send('share-keys', shareKeys)).rejects.toThrow(/already shared keys/);
+    await expect(run.send('masked-input', { roundId: 'r-bad', index: 1, masked: new Uint32Array(3) })).rejects.toThrow(/takes no masked input now/);
+    await expect(run.coordinator().submit('r-bad', 'advertise', new TextEncoder().encode('{"roundId":'), 'x')).rejects.toThrow(/UTF-8 JSON/);
+    await expect(run.coordinator().submit('r-other', 'advertise', new Uint8Array(), 'x')).rejects.toThrow(/no open round "r-other"/);
     const store = new SqliteRoundStore(path);
     expect((await store.events('r-bad')).map((e) => [e.kind, e.client])).toEqual([
+      ['check-in', 1], ['check-in', 2], ['check-in', 3], ['check-in', 4], ['check-in', 5],
       ['advertise', 1], ['advertise', 2], ['advertise', 3], ['advertise', 4], ['advertise', 5], ['close-advertising', null], ['share-keys', 1],
     ]);
+    // Only hashes of the tokens are kept.
+    const logged = (await store.events('r-bad')).filter((e) => e.kind === 'check-in').map((e) => Buffer.from(e.payload).toString());
+    expect(logged.every((payload) => !payload.includes(stranger))).toBe(true);
     await store.close();
   });
 
@@ -142,7 +165,7 @@ describe('RoundCoordinator', () => {
     await run.coordinator().advance('r-abort');
     // Only one client shares keys: nobody else can hold its shares.
     const client = run.clients.get(1)!;
-    await run.coordinator().submit('r-abort', 'share-keys', encodeClientMessage('share-keys', await client.shareKeys(run.coordinator().reply('r-abort', 1) as Roster)));
+    await run.send('share-keys', await client.shareKeys(run.reply(1) as Roster));
     const summary = await run.coordinator().advance('r-abort');
     expect(summary.phase).toBe('aborted');
     expect(summary.abortReason).toMatch(/fewer than the threshold/);
@@ -159,12 +182,13 @@ describe('RoundCoordinator', () => {
     const coordinator = await RoundCoordinator.restore(flaky);
     const config: RoundConfig = { roundId: 'r-flaky', length: LENGTH, tolerance };
     await coordinator.open('m', 'v1', config);
-    const { advertise } = await SecAggClient.start(config, 1);
+    const { index, token } = await coordinator.checkIn('r-flaky');
+    const { advertise } = await SecAggClient.start(config, index);
     const bytes = encodeClientMessage('advertise', advertise);
-    await expect(coordinator.submit('r-flaky', 'advertise', bytes)).rejects.toThrow('disk full');
+    await expect(coordinator.submit('r-flaky', 'advertise', bytes, token)).rejects.toThrow('disk full');
     // Had memory kept it, this would be refused as a replay.
-    await coordinator.submit('r-flaky', 'advertise', bytes);
-    expect((await store.events('r-flaky')).map((e) => e.client)).toEqual([1]);
+    await coordinator.submit('r-flaky', 'advertise', bytes, token);
+    expect((await store.events('r-flaky')).map((e) => [e.kind, e.client])).toEqual([['check-in', 1], ['advertise', 1]]);
     await store.close();
   });
 
@@ -173,16 +197,16 @@ describe('RoundCoordinator', () => {
     const run = await startRound(path, 'r-close', 4);
     await run.coordinator().advance('r-close');
     for (const client of run.clients.values()) {
-      await run.coordinator().submit('r-close', 'share-keys', encodeClientMessage('share-keys', await client.shareKeys(run.coordinator().reply('r-close', client.index) as Roster)));
+      await run.send('share-keys', await client.shareKeys(run.reply(client.index) as Roster));
     }
     await run.coordinator().advance('r-close');
     for (const client of run.clients.values()) {
-      const inbox = run.coordinator().reply('r-close', client.index) as ShareInbox;
-      await run.coordinator().submit('r-close', 'masked-input', encodeClientMessage('masked-input', await client.maskInput(inbox, input(client.index))));
+      const inbox = run.reply(client.index) as ShareInbox;
+      await run.send('masked-input', await client.maskInput(inbox, input(client.index)));
     }
     await run.coordinator().advance('r-close');
     for (const client of run.clients.values()) {
-      await run.coordinator().submit('r-close', 'unmask', encodeClientMessage('unmask', client.unmask(run.coordinator().reply('r-close', client.index) as UnmaskRequest)));
+      await run.send('unmask', client.unmask(run.reply(client.index) as UnmaskRequest));
     }
     const store = new SqliteRoundStore(path);
     const coordinator = await RoundCoordinator.restore(failing(store, { close: true }));
