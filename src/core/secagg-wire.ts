@@ -143,6 +143,17 @@ const REPLY_DECODERS: { [K in ServerReplyKind]: (body: Record<string, unknown>) 
   'unmask-request': (body) => ({ roundId: text(body.roundId, 'roundId'), survivors: indices(body.survivors, 'survivors'), dropped: indices(body.dropped, 'dropped') }),
 };
 
+/** A reply with its kind, as the server holds them. */
+export type TaggedReply = { [K in ServerReplyKind]: { kind: K; body: ServerReplies[K] } }[ServerReplyKind];
+
+export function encodeTaggedReply(reply: TaggedReply): Uint8Array {
+  switch (reply.kind) {
+    case 'roster': return encodeServerReply('roster', reply.body);
+    case 'inbox': return encodeServerReply('inbox', reply.body);
+    case 'unmask-request': return encodeServerReply('unmask-request', reply.body);
+  }
+}
+
 export function encodeServerReply<K extends ServerReplyKind>(kind: K, reply: ServerReplies[K]): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(REPLY_ENCODERS[kind](reply)));
 }

@@ -1,7 +1,8 @@
 /**
  * The Privet HTTP server: the built widget, the server-rendered demo storefront, the
- * published models, the manifest endpoint and merchants' product feeds. Routes stay thin;
- * model bookkeeping lives in model-registry.ts, the storefront's pages in storefront.ts.
+ * published models, the manifest endpoint, merchants' product feeds and the federated round
+ * API. Routes stay thin; model bookkeeping lives in model-registry.ts, the storefront's pages
+ * in storefront.ts, rounds in round-coordinator.ts.
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
@@ -13,6 +14,7 @@ import { parseCatalog } from '../core/catalog.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import { currentVersion } from './current-version.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
+import { registerRoundRoutes, type FederationOptions } from './round-routes.ts';
 import { registerStorefront, type DeveloperCatalog, type StorefrontOptions } from './storefront.ts';
 
 export interface AppOptions {
@@ -28,6 +30,8 @@ export interface AppOptions {
   crossOriginIsolated?: boolean;
   /** Serve the server-rendered demo storefront at / (and /category, /product, /cart, /developer). */
   storefront?: StorefrontOptions;
+  /** Serve the federated round API (round-routes.ts). */
+  federation?: FederationOptions;
   /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. The storefront's developer catalogue is added to these. */
   feeds?: Record<string, string>;
 }
@@ -147,6 +151,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     if (matchesEtag(request.headers['if-none-match'], feed.etag)) return reply.code(304).send();
     return reply.header('Content-Type', 'application/json; charset=utf-8').header('X-Content-Type-Options', 'nosniff').send(feed.bytes);
   });
+
+  if (options.federation) await registerRoundRoutes(app, options.federation);
 
   // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
   // prefers these exact routes, so / is the storefront home.

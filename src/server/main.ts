@@ -1,9 +1,11 @@
 /** `npm run serve`: start the Privet server. Configuration comes from the environment. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
+import { RoundCoordinator } from './round-coordinator.ts';
+import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -13,11 +15,24 @@ const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
 const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog.json');
 // The developer page's research catalogue (gitignored; `npm run setup` builds it from ../shared when present).
 const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/scientific.json');
+// Federated rounds: their log in SQLite under PRIVET_DATA_DIR; merchants' API keys as
+// PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
+const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
+
+function merchantKeys(spec: string): Map<string, string> {
+  return new Map(spec.split(',').filter(Boolean).map((entry) => {
+    const [merchant, hash] = entry.split(':');
+    if (!merchant || !/^[0-9a-f]{64}$/.test(hash ?? '')) throw new Error(`PRIVET_MERCHANT_KEYS: "${entry}" is not merchant:<64 hex digits of SHA-256>`);
+    return [merchant, hash!];
+  }));
+}
 
 try {
   const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
   const developer = 'developer' in found ? found.developer : undefined;
+  mkdirSync(dataDir, { recursive: true });
+  const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(dataDir, 'rounds.sqlite')));
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
@@ -26,6 +41,7 @@ try {
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
+    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version },
   });
   await app.listen({ port, host });
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

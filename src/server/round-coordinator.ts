@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
-import { decodeClientMessage, encodeWords, type ClientMessageKind } from '../core/secagg-wire.ts';
+import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
 import { SecAggServer, type Phase, type RoundResult } from './secagg-server.ts';
 import type { RoundRecord, RoundStore } from './storage/round-store.ts';
 
@@ -131,19 +131,23 @@ export class RoundCoordinator {
   }
 
   /** What client `index` (holding `token`) is to receive after the last closed phase, or null if nothing is due to it yet. */
-  reply(roundId: string, index: number, token: string | undefined): Roster | ShareInbox | UnmaskRequest | null {
+  reply(roundId: string, index: number, token: string | undefined): TaggedReply | null {
     const round = this.#live(roundId);
     this.#authenticate(round, index, token);
     const { server, replies } = round;
-    const by: Record<Phase, Map<number, Roster | ShareInbox | UnmaskRequest> | undefined> = {
-      advertising: undefined,
-      sharing: replies.rosters,
-      masking: replies.inboxes,
-      unmasking: replies.requests,
-      finished: undefined,
-      aborted: undefined,
-    };
-    return by[server.state]?.get(index) ?? null;
+    const tagged = <K extends TaggedReply['kind']>(kind: K, body: Extract<TaggedReply, { kind: K }>['body'] | undefined) =>
+      (body ? { kind, body } : null) as TaggedReply | null;
+    switch (server.state) {
+      case 'sharing': return tagged('roster', replies.rosters?.get(index));
+      case 'masking': return tagged('inbox', replies.inboxes?.get(index));
+      case 'unmasking': return tagged('unmask-request', replies.requests?.get(index));
+      default: return null;
+    }
+  }
+
+  /** The round's parameters as opened. */
+  config(roundId: string): RoundConfig {
+    return this.#live(roundId).server.config;
   }
 
   phase(roundId: string): Phase {

@@ -78,7 +78,7 @@ async function startRound(path: string, roundId: string, clients: number): Promi
       coordinator = await RoundCoordinator.restore(store);
     },
     send: (kind, message) => coordinator.submit(roundId, kind, encodeClientMessage(kind, message), tokens.get(message.index)),
-    reply: (index) => coordinator.reply(roundId, index, tokens.get(index)),
+    reply: (index) => coordinator.reply(roundId, index, tokens.get(index))?.body ?? null,
   };
   for (const { advertise } of started) await run.send('advertise', advertise);
   return run;

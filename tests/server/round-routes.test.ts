@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeUpdate } from '../../src/core/fixed-point.ts';
+import { addInto } from '../../src/core/ring.ts';
+import { decodeWords } from '../../src/core/secagg-wire.ts';
+import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
+import { registerRoundRoutes } from '../../src/server/round-routes.ts';
+import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
+import { repoRoot } from '../support/models.ts';
+import { HttpRoundClient } from '../support/round-http-client.ts';
+import { MERCHANT_KEY, merchantKeys } from '../support/round-server.ts';
+import { fixedPoint } from '../support/secagg-simulation.ts';
+
+const LENGTH = 32;
+const merchant = { 'Content-Type': 'application/json', Authorization: `Bearer ${MERCHANT_KEY}` };
+const input = (index: number) => encodeUpdate(Float32Array.from({ length: LENGTH }, (_, i) => Math.cos(index + i * 0.37) / 8), fixedPoint(LENGTH));
+
+async function openRound(base: string): Promise<string> {
+  const response = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, tolerance: { dropout: 0.3, collusion: 0 } }) });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { roundId: string }).roundId;
+}
+
+async function advance(base: string, roundId: string): Promise<{ phase: string; abortReason: string; survivors?: number }> {
+  const response = await fetch(`${base}/v1/rounds/${roundId}/advance`, { method: 'POST', headers: { Authorization: `Bearer ${MERCHANT_KEY}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { phase: string; abortReason: string; survivors?: number };
+}
+
+async function completedSum(path: string, roundId: string): Promise<number[]> {
+  const store = new SqliteRoundStore(path);
+  const record = await store.round(roundId);
+  await store.close();
+  expect(record?.state).toBe('completed');
+  return Array.from(decodeWords((record!.outcome as { sum: string }).sum, 'sum'));
+}
+
+describe('round API', () => {
+  let app: FastifyInstance;
+  let base: string;
+  const path = join(mkdtempSync(join(tmpdir(), 'privet-routes-')), 'rounds.sqlite');
+
+  beforeAll(async () => {
+    app = Fastify();
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1' });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => app.close());
+
+  it('runs a whole round over HTTP to the exact sum, a client dropping out after sharing keys', async () => {
+    const roundId = await openRound(base);
+    expect(await (await fetch(`${base}/v1/rounds/${roundId}`)).json()).toEqual({ roundId, phase: 'advertising', length: LENGTH, tolerance: { dropout: 0.3, collusion: 0 } });
+    const clients = await Promise.all(Array.from({ length: 8 }, () => HttpRoundClient.join(base, roundId)));
+    expect(clients.map((c) => c.index).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await advance(base, roundId);
+    for (const c of clients) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
+    await advance(base, roundId);
+    const expected = new Uint32Array(LENGTH);
+    for (const c of clients.filter((c) => c.index !== 4)) {
+      await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), input(c.index)));
+      addInto(expected, input(c.index));
+    }
+    await advance(base, roundId);
+    for (const c of clients.filter((c) => c.index !== 4)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
+    expect(await advance(base, roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 7 });
+    expect(await completedSum(path, roundId)).toEqual(Array.from(expected));
+  });
+
+  it('answers bad requests with their status and a clear error, changing nothing', async () => {
+    const post = (url: string, init: RequestInit = {}) => fetch(`${base}${url}`, { method: 'POST', ...init });
+    expect((await post('/v1/rounds', { headers: { 'Content-Type': 'application/json' }, body: '{"length":4}' })).status).toBe(401);
+    expect((await post('/v1/rounds', { headers: { ...merchant, Authorization: 'Bearer wrong' }, body: '{"length":4}' })).status).toBe(401);
+    const badLength = await post('/v1/rounds', { headers: merchant, body: '{"length":0}' });
+    expect([badLength.status, ((await badLength.json()) as { error: string }).error]).toEqual([400, 'length must be a whole number from 1 to 1000000']);
+    expect((await post('/v1/rounds', { headers: merchant, body: JSON.stringify({ length: 4, pad: 'x'.repeat(20_000) }) })).status).toBe(413);
+    expect((await post('/v1/rounds/nope/check-in')).status).toBe(404);
+
+    const roundId = await openRound(base);
+    const client = await HttpRoundClient.join(base, roundId);
+    const upload = (kind: string, body: string, token = client.token) =>
+      post(`/v1/rounds/${roundId}/messages/${kind}`, { headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body });
+    expect((await upload('gossip', '{}')).status).toBe(404);
+    expect((await upload('advertise', '{"roundId":')).status).toBe(400);
+    const replay = await upload('advertise', JSON.stringify({ roundId, index: client.index, keys: { channel: 'AA==', masking: 'AA==' } }));
+    expect(replay.status).toBe(409);
+    expect(((await replay.json()) as { error: string }).error).toMatch(/already advertised keys/);
+    const stolen = await upload('advertise', JSON.stringify({ roundId, index: client.index, keys: { channel: 'AA==', masking: 'AA==' } }), 'stolen');
+    expect([stolen.status, ((await stolen.json()) as { error: string }).error]).toEqual([401, `secagg: no valid token for client ${client.index} of round "${roundId}"`]);
+    expect((await fetch(`${base}/v1/rounds/${roundId}/reply/${client.index}`, { headers: { Authorization: 'Bearer stolen' } })).status).toBe(401);
+    // Nothing is due before the phase closes.
+    expect((await fetch(`${base}/v1/rounds/${roundId}/reply/${client.index}`, { headers: { Authorization: `Bearer ${client.token}` } })).status).toBe(204);
+    expect((await post(`/v1/rounds/${roundId}/advance`)).status).toBe(401);
+  });
+});
+
+/** Starts tests/support/round-server.ts on `port` and waits until it listens. */
+async function startServer(path: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests/support/round-server.ts'), path, String(port)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+    child.once('exit', (code) => reject(new Error(`round server exited (${code}): ${stderr}`)));
+  });
+  return child;
+}
+
+it('loses nothing it accepted when the server is killed with SIGKILL mid-round, and the round completes after a restart', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'privet-kill-')), 'rounds.sqlite');
+  // A port from the kernel, given back so the child can take it.
+  const probe = Fastify();
+  const port = Number(new URL(await probe.listen({ port: 0, host: '127.0.0.1' })).port);
+  await probe.close();
+  const base = `http://127.0.0.1:${port}`;
+  let server = await startServer(path, port);
+  const kill = async () => {
+    server.kill('SIGKILL');
+    await new Promise((resolve) => server.once('close', resolve));
+  };
+  try {
+    const roundId = await openRound(base);
+    const clients = await Promise.all(Array.from({ length: 10 }, () => HttpRoundClient.join(base, roundId)));
+    await advance(base, roundId);
+    for (const c of clients) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
+    await advance(base, roundId);
+    const expected = new Uint32Array(LENGTH);
+    // Half the masked inputs, then the server dies.
+    const sent = [];
+    for (const c of clients.slice(0, 5)) {
+      sent.push(await c.client.maskInput(await c.reply('inbox'), input(c.index)));
+      await c.send('masked-input', sent.at(-1)!);
+      addInto(expected, input(c.index));
+    }
+    await kill();
+    server = await startServer(path, port);
+    // The accepted uploads survived: a second upload from the same client is refused as a replay.
+    await expect(clients[0]!.send('masked-input', sent[0]!)).rejects.toThrow(/409 .*already sent a masked input/);
+    for (const c of clients.slice(5)) {
+      await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), input(c.index)));
+      addInto(expected, input(c.index));
+    }
+    await advance(base, roundId);
+    for (const c of clients.slice(0, 7)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
+    await kill();
+    server = await startServer(path, port);
+    for (const c of clients.slice(7)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
+    expect(await advance(base, roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 10 });
+    expect(await completedSum(path, roundId)).toEqual(Array.from(expected));
+  } finally {
+    await kill();
+  }
+});
