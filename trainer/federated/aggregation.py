@@ -7,8 +7,8 @@ trainer.federated.accountant does not cover (McMahan et al. 2018, "Learning diff
 private recurrent language models", the fixed-denominator estimator).
 
 Updates stay floating point here. The browser will send them fixed-point encoded for secure
-aggregation (trainer/federated/fixed_point.py on the `secagg` branch); this simulation does
-not depend on that branch, and the rounding it adds is far below the DP noise.
+aggregation (trainer/federated/fixed_point.py); the simulation skips the encoding, whose
+rounding (1/scale = 2^-20 per value) is far below the DP noise.
 """
 
 from __future__ import annotations
