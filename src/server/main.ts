@@ -18,6 +18,9 @@ const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/sc
 // Federated rounds: their log in SQLite under PRIVET_DATA_DIR; merchants' API keys as
 // PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
+// Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
+const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
+if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
 
 function merchantKeys(spec: string): Map<string, string> {
   return new Map(spec.split(',').filter(Boolean).map((entry) => {
@@ -41,7 +44,7 @@ try {
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
-    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version },
+    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version, privacyBudget },
   });
   await app.listen({ port, host });
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

@@ -16,6 +16,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
+import { spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
 import { SecAggServer, type Phase, type RoundResult } from './secagg-server.ts';
 import type { RoundRecord, RoundStore } from './storage/round-store.ts';
 
@@ -63,6 +64,7 @@ export class RoundCoordinator {
   readonly #store: RoundStore;
   readonly #now: () => number;
   readonly #rounds = new Map<string, LiveRound>();
+  #opening: Promise<unknown> = Promise.resolve();
 
   private constructor(store: RoundStore, now: () => number) {
     this.#store = store;
@@ -76,10 +78,21 @@ export class RoundCoordinator {
     return coordinator;
   }
 
-  async open(merchant: string, modelVersion: string, config: RoundConfig): Promise<void> {
-    const server = new SecAggServer(config);
-    await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config, openedAt: this.#now() });
-    this.#rounds.set(config.roundId, { server, replies: {}, tokens: new Map() });
+  /**
+   * Opens a round if the merchant's privacy budget allows it (privacy-budget.ts) and returns
+   * what it spends. The round's privacy settings and spend are kept with its config. Opens run
+   * one at a time, so two rounds cannot each take the last of a budget.
+   */
+  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget): Promise<PrivacySpend> {
+    const opened = this.#opening.then(async () => {
+      const server = new SecAggServer(config);
+      const spend = await spendFor(this.#store, merchant, privacy, budget);
+      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend }, openedAt: this.#now() });
+      this.#rounds.set(config.roundId, { server, replies: {}, tokens: new Map() });
+      return spend;
+    });
+    this.#opening = opened.catch(() => undefined);
+    return opened;
   }
 
   /**

@@ -3,7 +3,7 @@
  * rounds with their API key; browsers check in, upload their SecAgg+ messages as the wire
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
- *   POST /v1/rounds                          merchant key   {length, tolerance?} → 201 {roundId}
+ *   POST /v1/rounds                          merchant key   {length, privacy, tolerance?} → 201 {roundId, privacy spend}
  *   POST /v1/rounds/:roundId/advance         merchant key   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
  *   POST /v1/rounds/:roundId/check-in        anyone         → 201 {index, token}
@@ -11,12 +11,14 @@
  *   GET  /v1/rounds/:roundId/reply/:index    client token   → 200 wire bytes (X-Privet-Reply names the kind), 204 none yet
  *
  * Errors are JSON {error}: 400 a malformed body, 401 a missing or wrong key or token, 404 no
- * such open round, 409 a message the protocol refuses now (wrong phase, replay, wrong length).
+ * such open round, 403 a round past the merchant's ε budget, 409 a message the protocol refuses
+ * now (wrong phase, replay, wrong length).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
+import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
 import { RoundCoordinator, UnauthenticatedError } from './round-coordinator.ts';
 
 export interface FederationOptions {
@@ -25,6 +27,8 @@ export interface FederationOptions {
   merchantKeys: ReadonlyMap<string, string>;
   /** The model version a new round updates. */
   modelVersion: () => string;
+  /** Every merchant's (ε, δ) budget over all its rounds. */
+  privacyBudget: PrivacyBudget;
   /** Id for a new round (a random UUID by default). */
   newRoundId?: () => string;
 }
@@ -60,17 +64,18 @@ function merchantOf(request: FastifyRequest, keys: ReadonlyMap<string, string>):
 function statusOf(error: Error): number {
   if (error instanceof HttpError) return error.status;
   if (error instanceof UnauthenticatedError) return 401;
+  if (error instanceof PrivacyBudgetError) return 403;
   if (/^secagg: no open round/.test(error.message)) return 404;
   if (/^secagg wire:/.test(error.message)) return 400;
   return 409;
 }
 
-function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance } {
-  let parsed: { length?: unknown; tolerance?: unknown };
+function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy } {
+  let parsed: { length?: unknown; tolerance?: unknown; privacy?: unknown };
   try {
     parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
   } catch {
-    throw new HttpError(400, 'the body must be JSON: {"length": <values per update>, "tolerance"?: {"dropout", "collusion"}}');
+    throw new HttpError(400, 'the body must be JSON: {"length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "tolerance"?: {"dropout", "collusion"}}');
   }
   const { length } = parsed;
   if (!Number.isInteger(length) || (length as number) < 1 || (length as number) > MAX_ROUND_LENGTH) {
@@ -80,7 +85,13 @@ function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance }
   for (const key of ['dropout', 'collusion'] as const) {
     if (typeof tolerance[key] !== 'number' || !(tolerance[key] >= 0 && tolerance[key] < 1)) throw new HttpError(400, `tolerance.${key} must be a fraction in [0, 1)`);
   }
-  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion } };
+  let privacy: RoundPrivacy;
+  try {
+    privacy = checkRoundPrivacy(parsed.privacy);
+  } catch (error) {
+    throw new HttpError(400, (error as Error).message);
+  }
+  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy };
 }
 
 export async function registerRoundRoutes(app: FastifyInstance, options: FederationOptions): Promise<void> {
@@ -97,10 +108,10 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
 
     scope.post('/v1/rounds', { bodyLimit: 16_384 }, async (request, reply) => {
       const merchant = merchantOf(request, merchantKeys);
-      const { length, tolerance } = parseOpen(request.body as Buffer);
+      const { length, tolerance, privacy } = parseOpen(request.body as Buffer);
       const roundId = newRoundId();
-      await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance });
-      return reply.code(201).send({ roundId });
+      const spend = await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget);
+      return reply.code(201).send({ roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon } });
     });
 
     scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {

@@ -12,7 +12,7 @@ import { registerRoundRoutes } from '../../src/server/round-routes.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { repoRoot } from '../support/models.ts';
 import { HttpRoundClient } from '../support/round-http-client.ts';
-import { MERCHANT_KEY, merchantKeys } from '../support/round-server.ts';
+import { MERCHANT_KEY, merchantKeys, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 32;
@@ -20,7 +20,7 @@ const merchant = { 'Content-Type': 'application/json', Authorization: `Bearer ${
 const input = (index: number) => encodeUpdate(Float32Array.from({ length: LENGTH }, (_, i) => Math.cos(index + i * 0.37) / 8), fixedPoint(LENGTH));
 
 async function openRound(base: string): Promise<string> {
-  const response = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, tolerance: { dropout: 0.3, collusion: 0 } }) });
+  const response = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, tolerance: { dropout: 0.3, collusion: 0 }, privacy: ROUND_PRIVACY }) });
   expect(response.status).toBe(201);
   return ((await response.json()) as { roundId: string }).roundId;
 }
@@ -46,7 +46,7 @@ describe('round API', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1' });
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
@@ -95,6 +95,32 @@ describe('round API', () => {
     expect((await fetch(`${base}/v1/rounds/${roundId}/reply/${client.index}`, { headers: { Authorization: `Bearer ${client.token}` } })).status).toBe(204);
     expect((await post(`/v1/rounds/${roundId}/advance`)).status).toBe(401);
   });
+});
+
+it("opens no round past a merchant's ε budget; rounds still open count, aborted ones do not", async () => {
+  const app = Fastify();
+  const path = join(mkdtempSync(join(tmpdir(), 'privet-budget-')), 'rounds.sqlite');
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const open = () => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, privacy: ROUND_PRIVACY }) });
+    const first = (await (await open()).json()) as { roundId: string; privacy: { roundEpsilon: number; cumulativeEpsilon: number; rounds: number; budget: number; delta: number } };
+    expect(first.privacy).toMatchObject({ rounds: 1, budget: 2.2, delta: 1e-6 });
+    expect(first.privacy.roundEpsilon).toBeCloseTo(1.9905, 3);
+    expect(first.privacy.cumulativeEpsilon).toBeCloseTo(first.privacy.roundEpsilon, 9);
+    const second = (await (await open()).json()) as { roundId: string; privacy: { cumulativeEpsilon: number } };
+    expect(second.privacy.cumulativeEpsilon).toBeCloseTo(2.1569, 3);
+    const refused = await open();
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/would bring merchant m1's ε to 2\.323 .*past its budget of 2\.2/);
+    // The second round aborts (nobody checked in): it revealed nothing, so its ε is given back.
+    expect(await advance(base, second.roundId)).toMatchObject({ phase: 'aborted' });
+    expect((await open()).status).toBe(201);
+    const missing = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH }) });
+    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([400, 'privacy.sampleRate must be a fraction in (0, 1]: the expected cohort over the eligible shoppers']);
+  } finally {
+    await app.close();
+  }
 });
 
 /** Starts tests/support/round-server.ts on `port` and waits until it listens. */

@@ -11,11 +11,15 @@ import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts
 
 export const MERCHANT_KEY = 'merchant-key';
 export const merchantKeys = new Map([['m1', createHash('sha256').update(MERCHANT_KEY).digest('hex')]]);
+/** Room for many rounds; the budget test sets its own. */
+export const privacyBudget = { epsilon: 100, delta: 1e-6 };
+/** At δ 1e-6 one round at these settings reaches ε 1.99, two 2.16, three 2.32. */
+export const ROUND_PRIVACY = { sampleRate: 0.05, noiseMultiplier: 1, clipNorm: 2 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [path, port] = process.argv.slice(2);
   const app = Fastify();
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path!)), merchantKeys, modelVersion: () => 'v1' });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path!)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
   console.log('listening');
 }
