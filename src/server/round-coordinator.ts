@@ -32,6 +32,7 @@ interface Replies {
 }
 
 interface LiveRound {
+  merchant: string;
   server: SecAggServer;
   replies: Replies;
   /** SHA-256 of each checked-in client's token, by its index: only the token's holder may speak for that index. */
@@ -88,7 +89,7 @@ export class RoundCoordinator {
       const server = new SecAggServer(config);
       const spend = await spendFor(this.#store, merchant, privacy, budget);
       await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend }, openedAt: this.#now() });
-      this.#rounds.set(config.roundId, { server, replies: {}, tokens: new Map() });
+      this.#rounds.set(config.roundId, { merchant, server, replies: {}, tokens: new Map() });
       return spend;
     });
     this.#opening = opened.catch(() => undefined);
@@ -123,9 +124,10 @@ export class RoundCoordinator {
     await this.#log(roundId, { kind, client: index, payload: bytes });
   }
 
-  /** Ends the current phase (the cohort is complete or its deadline passed). */
-  async advance(roundId: string): Promise<RoundSummary> {
+  /** Ends the current phase (the cohort is complete or its deadline passed); only the round's own merchant may. */
+  async advance(roundId: string, merchant: string): Promise<RoundSummary> {
     const round = this.#live(roundId);
+    if (round.merchant !== merchant) throw new UnauthenticatedError(`secagg: round "${roundId}" belongs to another merchant`);
     const change = NEXT[round.server.state];
     if (!change) throw new Error(`secagg: round "${roundId}" is ${round.server.state}: no phase to end`);
     try {
@@ -207,7 +209,7 @@ export class RoundCoordinator {
   }
 
   async #rebuild(record: RoundRecord): Promise<void> {
-    const round: LiveRound = { server: new SecAggServer(record.config as RoundConfig), replies: {}, tokens: new Map() };
+    const round: LiveRound = { merchant: record.merchant, server: new SecAggServer(record.config as RoundConfig), replies: {}, tokens: new Map() };
     for (const event of await this.#store.events(record.id)) {
       if (event.client === null) this.#change(round, event.kind as PhaseChange);
       else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));

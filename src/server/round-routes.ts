@@ -4,7 +4,7 @@
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
  *   POST /v1/rounds                          merchant key   {length, privacy, tolerance?} → 201 {roundId, privacy spend}
- *   POST /v1/rounds/:roundId/advance         merchant key   → {phase, abortReason, survivors?}
+ *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
  *   POST /v1/rounds/:roundId/check-in        anyone         → 201 {index, token}
  *   POST /v1/rounds/:roundId/messages/:kind  client token   wire bytes → 202
@@ -115,8 +115,7 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
     });
 
     scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
-      merchantOf(request, merchantKeys);
-      const summary = await coordinator.advance(request.params.roundId);
+      const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
       return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
     });
 

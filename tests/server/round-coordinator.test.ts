@@ -90,13 +90,13 @@ describe('RoundCoordinator', () => {
     const path = storePath();
     const run = await startRound(path, 'r-restart', 12);
     await run.restart();
-    await run.coordinator().advance('r-restart');
+    await run.coordinator().advance('r-restart', 'merchant-1');
     for (const client of run.clients.values()) {
       const roster = run.reply(client.index) as Roster;
       await run.send('share-keys', await client.shareKeys(roster));
     }
     await run.restart();
-    await run.coordinator().advance('r-restart');
+    await run.coordinator().advance('r-restart', 'merchant-1');
     const droppedAfterSharing = new Set([2, 9]);
     const expected = new Uint32Array(LENGTH);
     for (const client of run.clients.values()) {
@@ -107,7 +107,7 @@ describe('RoundCoordinator', () => {
     }
     await run.restart();
     expect(run.coordinator().phase('r-restart')).toBe('masking');
-    await run.coordinator().advance('r-restart');
+    await run.coordinator().advance('r-restart', 'merchant-1');
     for (const client of run.clients.values()) {
       // Client 5 sent its masked input, then left before unmasking.
       if (droppedAfterSharing.has(client.index) || client.index === 5) continue;
@@ -115,7 +115,7 @@ describe('RoundCoordinator', () => {
       await run.send('unmask', client.unmask(request));
     }
     await run.restart();
-    const summary = await run.coordinator().advance('r-restart');
+    const summary = await run.coordinator().advance('r-restart', 'merchant-1');
     expect(summary.phase).toBe('finished');
     expect(summary.result!.survivors).toEqual([1, 3, 4, 5, 6, 7, 8, 10, 11, 12]);
     expect(Array.from(summary.result!.sum)).toEqual(Array.from(expected));
@@ -134,7 +134,7 @@ describe('RoundCoordinator', () => {
   it('logs nothing it refuses: a replay, a wrong length, another round, a malformed body, a missing or wrong token', async () => {
     const path = storePath();
     const run = await startRound(path, 'r-bad', 5);
-    await run.coordinator().advance('r-bad');
+    await run.coordinator().advance('r-bad', 'merchant-1');
     const client = run.clients.get(1)!;
     const shareKeys = await client.shareKeys(run.reply(1) as Roster);
     // Client 2's token cannot speak for client 1, and no token speaks for nobody.
@@ -163,11 +163,11 @@ describe('RoundCoordinator', () => {
   it('aborts and closes a round that can no longer complete', async () => {
     const path = storePath();
     const run = await startRound(path, 'r-abort', 6);
-    await run.coordinator().advance('r-abort');
+    await run.coordinator().advance('r-abort', 'merchant-1');
     // Only one client shares keys: nobody else can hold its shares.
     const client = run.clients.get(1)!;
     await run.send('share-keys', await client.shareKeys(run.reply(1) as Roster));
-    const summary = await run.coordinator().advance('r-abort');
+    const summary = await run.coordinator().advance('r-abort', 'merchant-1');
     expect(summary.phase).toBe('aborted');
     expect(summary.abortReason).toMatch(/fewer than the threshold/);
     const store = new SqliteRoundStore(path);
@@ -196,22 +196,22 @@ describe('RoundCoordinator', () => {
   it('closes, on restart, a round whose sum was logged but whose close was lost', async () => {
     const path = storePath();
     const run = await startRound(path, 'r-close', 4);
-    await run.coordinator().advance('r-close');
+    await run.coordinator().advance('r-close', 'merchant-1');
     for (const client of run.clients.values()) {
       await run.send('share-keys', await client.shareKeys(run.reply(client.index) as Roster));
     }
-    await run.coordinator().advance('r-close');
+    await run.coordinator().advance('r-close', 'merchant-1');
     for (const client of run.clients.values()) {
       const inbox = run.reply(client.index) as ShareInbox;
       await run.send('masked-input', await client.maskInput(inbox, input(client.index)));
     }
-    await run.coordinator().advance('r-close');
+    await run.coordinator().advance('r-close', 'merchant-1');
     for (const client of run.clients.values()) {
       await run.send('unmask', client.unmask(run.reply(client.index) as UnmaskRequest));
     }
     const store = new SqliteRoundStore(path);
     const coordinator = await RoundCoordinator.restore(failing(store, { close: true }));
-    await expect(coordinator.advance('r-close')).rejects.toThrow('disk full');
+    await expect(coordinator.advance('r-close', 'merchant-1')).rejects.toThrow('disk full');
     expect((await store.round('r-close'))!.state).toBe('open');
     await RoundCoordinator.restore(store);
     const outcome = (await store.round('r-close'))!.outcome as { survivors: number[] };

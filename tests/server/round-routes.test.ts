@@ -12,7 +12,7 @@ import { registerRoundRoutes } from '../../src/server/round-routes.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { repoRoot } from '../support/models.ts';
 import { HttpRoundClient } from '../support/round-http-client.ts';
-import { MERCHANT_KEY, merchantKeys, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
+import { MERCHANT_KEY, merchantKeys, OTHER_MERCHANT_KEY, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 32;
@@ -94,6 +94,8 @@ describe('round API', () => {
     // Nothing is due before the phase closes.
     expect((await fetch(`${base}/v1/rounds/${roundId}/reply/${client.index}`, { headers: { Authorization: `Bearer ${client.token}` } })).status).toBe(204);
     expect((await post(`/v1/rounds/${roundId}/advance`)).status).toBe(401);
+    const otherMerchant = await post(`/v1/rounds/${roundId}/advance`, { headers: { Authorization: `Bearer ${OTHER_MERCHANT_KEY}` } });
+    expect([otherMerchant.status, ((await otherMerchant.json()) as { error: string }).error]).toEqual([401, `secagg: round "${roundId}" belongs to another merchant`]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * A round server in its own process, for the crash tests: `node --import tsx
  * tests/support/round-server.ts <sqlite path> <port>`. The merchant "m1" has the API key
- * "merchant-key". Prints "listening" once it accepts connections.
+ * "merchant-key", "m2" the key "other-merchant-key". Prints "listening" once it accepts connections.
  */
 import Fastify from 'fastify';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,9 @@ import { registerRoundRoutes } from '../../src/server/round-routes.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 
 export const MERCHANT_KEY = 'merchant-key';
-export const merchantKeys = new Map([['m1', createHash('sha256').update(MERCHANT_KEY).digest('hex')]]);
+export const OTHER_MERCHANT_KEY = 'other-merchant-key';
+const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
+export const merchantKeys = new Map([['m1', sha256(MERCHANT_KEY)], ['m2', sha256(OTHER_MERCHANT_KEY)]]);
 /** Room for many rounds; the budget test sets its own. */
 export const privacyBudget = { epsilon: 100, delta: 1e-6 };
 /** At δ 1e-6 one round at these settings reaches ε 1.99, two 2.16, three 2.32. */
