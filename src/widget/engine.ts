@@ -56,6 +56,8 @@ export class WidgetEngine {
   #generation = 0;
   /** Requests of this page already written to the network log (url@time). */
   readonly #logged = new Set<string>();
+  /** Counts erases, so a network-log write begun before one is dropped (it belongs to what was erased). */
+  #erasures = 0;
 
   constructor(config: WidgetConfig) {
     this.#config = config;
@@ -233,6 +235,9 @@ export class WidgetEngine {
    * shopper's own `off`: erasing must never loosen it (it is rewritten, alone).
    */
   async erase(): Promise<void> {
+    this.#erasures++;
+    // The page's requests so far are part of what is erased: the log starts again after this.
+    for (const request of resourceRequests()) this.#logged.add(`${request.url}@${request.at}`);
     const previous = this.#store;
     this.#store = (async () => {
       (await previous).close();
@@ -287,6 +292,7 @@ export class WidgetEngine {
    * files, the catalogue feed). Cache Storage hits are not requests and do not appear.
    */
   async #logRequests(): Promise<void> {
+    const erasures = this.#erasures;
     const workers = await Promise.all([
       this.#info && this.#client ? this.#client.requests().catch(() => []) : [],
       this.#learner ? this.#learner.requests().catch(() => []) : [],
@@ -305,7 +311,10 @@ export class WidgetEngine {
     add(resourceRequests(), 'page');
     add(workers[0], 'inference worker');
     add(workers[1], 'learner worker');
-    await (await this.#store).logRequests(fresh).catch((err: unknown) => console.warn(`privet: could not extend the network log (${(err as Error).message})`));
+    const store = await this.#store;
+    // Erased while the workers were asked: writing now would re-create the database with old requests.
+    if (erasures !== this.#erasures) return;
+    await store.logRequests(fresh).catch((err: unknown) => console.warn(`privet: could not extend the network log (${(err as Error).message})`));
   }
 
   /** On the page, only the widget's own files (its code, the model, the feed), not the store's pages and images. */
