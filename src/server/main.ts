@@ -4,7 +4,11 @@ import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
+import { currentRankerOf, FederatedRanker } from './federated-ranker.ts';
+import { currentVersion } from './current-version.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
+import type { FederationOptions } from './round-routes.ts';
+import { parseSchedules, RoundScheduler } from './round-scheduler.ts';
 import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -20,6 +24,12 @@ const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/sc
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
+// Rounds the server runs by itself: PRIVET_ROUND_SCHEDULE, a JSON list (README); the demo store's by default.
+const DEMO_SCHEDULE = JSON.stringify([{
+  merchant: 'demo', everySeconds: 120, phaseSeconds: 15,
+  round: { catalog: 'demo', privacy: { sampleRate: 0.5, noiseMultiplier: 1.5, clipNorm: 1 }, expectedCohort: 3, maxClients: 200, checkInSeconds: 45 },
+}]);
+const schedules = parseSchedules(process.env.PRIVET_ROUND_SCHEDULE ?? DEMO_SCHEDULE);
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
 
 function merchantKeys(spec: string): Map<string, string> {
@@ -35,7 +45,14 @@ try {
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
   const developer = 'developer' in found ? found.developer : undefined;
   mkdirSync(dataDir, { recursive: true });
-  const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(dataDir, 'rounds.sqlite')));
+  const store = new SqliteRoundStore(join(dataDir, 'rounds.sqlite'));
+  const coordinator = await RoundCoordinator.restore(store);
+  const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta });
+  // Rounds update the version and ranker on disk now, which a round just published may have changed.
+  const federation: FederationOptions = {
+    coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), privacyBudget,
+    modelVersion: () => currentVersion(modelsDir).manifest.version, rankerOf: currentRankerOf(modelsDir),
+  };
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
@@ -44,8 +61,15 @@ try {
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
-    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version, privacyBudget },
+    federation,
   });
+  // Rounds that completed while the server was down are folded in before new ones open.
+  for (const applied of await federatedRanker.catchUp(store)) app.log.info(applied, 'federated round applied');
+  const scheduler = new RoundScheduler(federation, schedules, async () => {
+    for (const applied of await federatedRanker.catchUp(store)) app.log.info(applied, applied.ranker ? 'federated ranker published' : 'federated round skipped');
+  }, app.log);
+  scheduler.start();
+  app.addHook('onClose', () => scheduler.stop());
   await app.listen({ port, host });
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);

@@ -14,6 +14,7 @@
  * optimizer apply to the sum it returns.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RoundPlan } from '../core/round-plan.ts';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
 import { spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
@@ -33,7 +34,13 @@ interface Replies {
 
 interface LiveRound {
   merchant: string;
+  modelVersion: string;
+  /** Null for rounds logged before plans existed. */
+  plan: RoundPlan | null;
+  privacy: RoundPrivacy | null;
   server: SecAggServer;
+  /** When the current phase began (epoch ms): the scheduler's deadlines count from it. */
+  phaseSince: number;
   replies: Replies;
   /** SHA-256 of each checked-in client's token, by its index: only the token's holder may speak for that index. */
   tokens: Map<number, Buffer>;
@@ -51,6 +58,19 @@ export class UnauthenticatedError extends Error {
 }
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest();
+
+/** An open round as the scheduler and the discovery route see it. */
+export interface OpenRound {
+  id: string;
+  merchant: string;
+  modelVersion: string;
+  phase: Phase;
+  phaseSince: number;
+  plan: RoundPlan | null;
+  privacy: RoundPrivacy | null;
+  config: RoundConfig;
+  checkedIn: number;
+}
 
 export interface RoundSummary {
   id: string;
@@ -84,12 +104,13 @@ export class RoundCoordinator {
    * what it spends. The round's privacy settings and spend are kept with its config. Opens run
    * one at a time, so two rounds cannot each take the last of a budget.
    */
-  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget): Promise<PrivacySpend> {
+  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget, plan: RoundPlan): Promise<PrivacySpend> {
     const opened = this.#opening.then(async () => {
       const server = new SecAggServer(config);
       const spend = await spendFor(this.#store, merchant, privacy, budget);
-      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend }, openedAt: this.#now() });
-      this.#rounds.set(config.roundId, { merchant, server, replies: {}, tokens: new Map() });
+      const openedAt = this.#now();
+      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend, plan }, openedAt });
+      this.#rounds.set(config.roundId, { merchant, modelVersion, plan, privacy, server, phaseSince: openedAt, replies: {}, tokens: new Map() });
       return spend;
     });
     this.#opening = opened.catch(() => undefined);
@@ -104,6 +125,8 @@ export class RoundCoordinator {
   async checkIn(roundId: string): Promise<CheckIn> {
     const round = this.#live(roundId);
     if (round.server.state !== 'advertising') throw new Error(`secagg: round "${roundId}" admits no new clients (it is ${round.server.state})`);
+    if (round.plan && this.#now() > round.plan.checkInUntil) throw new Error(`secagg: round "${roundId}" closed check-in at ${new Date(round.plan.checkInUntil).toISOString()}`);
+    if (round.plan && round.tokens.size >= round.plan.maxClients) throw new Error(`secagg: round "${roundId}" is full (${round.plan.maxClients} clients)`);
     // Reserved before the await, so concurrent check-ins get distinct indices.
     const index = round.tokens.size + 1;
     const token = randomBytes(32).toString('base64url');
@@ -132,6 +155,7 @@ export class RoundCoordinator {
     if (!change) throw new Error(`secagg: round "${roundId}" is ${round.server.state}: no phase to end`);
     try {
       this.#change(round, change);
+      round.phaseSince = this.#now();
     } catch (error) {
       if (round.server.state !== 'aborted') throw error;
     }
@@ -143,6 +167,14 @@ export class RoundCoordinator {
       if (round.replies.result) await this.#complete(roundId, round.replies.result);
     }
     return { id: roundId, phase: round.server.state, abortReason: round.server.abortedBecause, ...(round.replies.result && { result: round.replies.result }) };
+  }
+
+  /** Every open round, for the scheduler and for browsers looking for one to join. */
+  openRounds(): OpenRound[] {
+    return [...this.#rounds.entries()].map(([id, r]) => ({
+      id, merchant: r.merchant, modelVersion: r.modelVersion, phase: r.server.state, phaseSince: r.phaseSince,
+      plan: r.plan, privacy: r.privacy, config: r.server.config, checkedIn: r.tokens.size,
+    }));
   }
 
   /** What client `index` (holding `token`) is to receive after the last closed phase, or null if nothing is due to it yet. */
@@ -209,10 +241,16 @@ export class RoundCoordinator {
   }
 
   async #rebuild(record: RoundRecord): Promise<void> {
-    const round: LiveRound = { merchant: record.merchant, server: new SecAggServer(record.config as RoundConfig), replies: {}, tokens: new Map() };
+    const config = record.config as RoundConfig & { plan?: RoundPlan; privacy?: RoundPrivacy };
+    const round: LiveRound = {
+      merchant: record.merchant, modelVersion: record.modelVersion, plan: config.plan ?? null, privacy: config.privacy ?? null,
+      server: new SecAggServer({ roundId: config.roundId, length: config.length, tolerance: config.tolerance }), phaseSince: record.openedAt, replies: {}, tokens: new Map(),
+    };
     for (const event of await this.#store.events(record.id)) {
-      if (event.client === null) this.#change(round, event.kind as PhaseChange);
-      else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));
+      if (event.client === null) {
+        this.#change(round, event.kind as PhaseChange);
+        round.phaseSince = event.at;
+      } else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));
       // Authenticated when it was accepted.
       else applyMessage(round.server, event.kind as ClientMessageKind, event.payload, () => {});
     }

@@ -3,7 +3,9 @@
  * rounds with their API key; browsers check in, upload their SecAgg+ messages as the wire
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
- *   POST /v1/rounds                          merchant key   {length, privacy, tolerance?} → 201 {roundId, privacy spend}
+ *   POST /v1/rounds                          merchant key   {catalog | length, privacy, expectedCohort?, maxClients?,
+ *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
+ *   GET  /v1/rounds/open?merchant=M          anyone         → 200 the round a browser of M may join (its plan), 204 none
  *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
  *   POST /v1/rounds/:roundId/check-in        anyone         → 201 {index, token}
@@ -16,10 +18,11 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
-import { RoundCoordinator, UnauthenticatedError } from './round-coordinator.ts';
+import { RoundCoordinator, UnauthenticatedError, type OpenRound } from './round-coordinator.ts';
 
 export interface FederationOptions {
   coordinator: RoundCoordinator;
@@ -27,8 +30,12 @@ export interface FederationOptions {
   merchantKeys: ReadonlyMap<string, string>;
   /** The model version a new round updates. */
   modelVersion: () => string;
+  /** The catalogue's current ranker file and its federated length; null when it has no ranker. */
+  rankerOf: (catalog: string) => { ranker: string; length: number } | null;
   /** Every merchant's (ε, δ) budget over all its rounds. */
   privacyBudget: PrivacyBudget;
+  /** The clock of round plans and check-in deadlines (Date.now by default; the coordinator's in tests). */
+  now?: () => number;
   /** Id for a new round (a random UUID by default). */
   newRoundId?: () => string;
 }
@@ -38,6 +45,8 @@ export const MAX_ROUND_LENGTH = 1_000_000;
 // A masked input is 4 bytes a value in base64 (×4/3) plus a little JSON.
 const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
+const DEFAULT_MAX_CLIENTS = 1000;
+const DEFAULT_CHECK_IN_SECONDS = 60;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -70,16 +79,34 @@ function statusOf(error: Error): number {
   return 409;
 }
 
-function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy } {
-  let parsed: { length?: unknown; tolerance?: unknown; privacy?: unknown };
-  try {
-    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
-  } catch {
-    throw new HttpError(400, 'the body must be JSON: {"length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "tolerance"?: {"dropout", "collusion"}}');
-  }
-  const { length } = parsed;
-  if (!Number.isInteger(length) || (length as number) < 1 || (length as number) > MAX_ROUND_LENGTH) {
-    throw new HttpError(400, `length must be a whole number from 1 to ${MAX_ROUND_LENGTH}`);
+interface OpenRequest {
+  length: number;
+  tolerance: SecAggTolerance;
+  privacy: RoundPrivacy;
+  plan: RoundPlan;
+}
+
+function wholeNumber(value: unknown, what: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) throw new HttpError(400, `${what} must be a whole number from ${min} to ${max}`);
+  return value as number;
+}
+
+const OPEN_SHAPE = '{"catalog": <name> or "length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "expectedCohort"?, "maxClients"?, "checkInSeconds"?, "tolerance"?: {"dropout", "collusion"}}';
+
+function parseOpen(value: unknown, rankerOf: FederationOptions['rankerOf'], now: number): OpenRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, `a round is opened with a JSON object: ${OPEN_SHAPE}`);
+  const parsed = value as Record<string, unknown>;
+  let task: RoundTask | null = null;
+  let length: number;
+  if (parsed.catalog !== undefined) {
+    if (typeof parsed.catalog !== 'string') throw new HttpError(400, 'catalog must be a catalogue name');
+    const ranker = rankerOf(parsed.catalog);
+    if (!ranker) throw new HttpError(400, `catalogue "${parsed.catalog}" has no ranker to update in the current model`);
+    if (parsed.length !== undefined && parsed.length !== ranker.length) throw new HttpError(400, `length ${String(parsed.length)} is not the length of catalogue "${parsed.catalog}"'s federated parameters (${ranker.length})`);
+    task = { catalog: parsed.catalog, ranker: ranker.ranker };
+    length = ranker.length;
+  } else {
+    length = wholeNumber(parsed.length, 'length', 1, MAX_ROUND_LENGTH);
   }
   const tolerance = (parsed.tolerance ?? DEFAULT_TOLERANCE) as SecAggTolerance;
   for (const key of ['dropout', 'collusion'] as const) {
@@ -91,7 +118,27 @@ function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; 
   } catch (error) {
     throw new HttpError(400, (error as Error).message);
   }
-  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy };
+  const maxClients = wholeNumber(parsed.maxClients ?? DEFAULT_MAX_CLIENTS, 'maxClients', 3, 100_000);
+  const checkInSeconds = wholeNumber(parsed.checkInSeconds ?? DEFAULT_CHECK_IN_SECONDS, 'checkInSeconds', 1, 86_400);
+  const expectedCohort = parsed.expectedCohort ?? maxClients;
+  if (typeof expectedCohort !== 'number' || !(expectedCohort >= 1 && expectedCohort <= maxClients)) throw new HttpError(400, `expectedCohort (q·N, the noisy sum's denominator) must be a number from 1 to maxClients (${maxClients})`);
+  let plan: RoundPlan;
+  try {
+    plan = checkRoundPlan({ task, expectedCohort, maxClients, fixedPointScale: fixedPointScaleFor(maxClients, privacy.clipNorm), checkInUntil: now + checkInSeconds * 1000 }, privacy.clipNorm, length);
+  } catch (error) {
+    throw new HttpError(400, (error as Error).message);
+  }
+  return { length, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy, plan };
+}
+
+/**
+ * Opens a round for `merchant` as `request` (the POST /v1/rounds body) describes it: checked,
+ * planned, and within the merchant's ε budget. The round scheduler opens its rounds here too.
+ */
+export async function openRound(options: FederationOptions, merchant: string, request: unknown, roundId: string) {
+  const { length, tolerance, privacy, plan } = parseOpen(request, options.rankerOf, (options.now ?? Date.now)());
+  const spend = await options.coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget, plan);
+  return { roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon }, plan };
 }
 
 export async function registerRoundRoutes(app: FastifyInstance, options: FederationOptions): Promise<void> {
@@ -108,10 +155,22 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
 
     scope.post('/v1/rounds', { bodyLimit: 16_384 }, async (request, reply) => {
       const merchant = merchantOf(request, merchantKeys);
-      const { length, tolerance, privacy } = parseOpen(request.body as Buffer);
-      const roundId = newRoundId();
-      const spend = await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget);
-      return reply.code(201).send({ roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon } });
+      let body: unknown;
+      try {
+        body = JSON.parse((request.body as Buffer).toString('utf8'));
+      } catch {
+        throw new HttpError(400, `the body must be JSON: ${OPEN_SHAPE}`);
+      }
+      return reply.code(201).send(await openRound(options, merchant, body, newRoundId()));
+    });
+
+    // Registered before /v1/rounds/:roundId: "open" is not a round id.
+    scope.get<{ Querystring: { merchant?: string } }>('/v1/rounds/open', async (request, reply) => {
+      const { merchant } = request.query;
+      if (!merchant) throw new HttpError(400, 'name the merchant: /v1/rounds/open?merchant=<data-merchant>');
+      const round = joinableRound(coordinator.openRounds(), merchant, (options.now ?? Date.now)());
+      if (!round) return reply.code(204).header('Cache-Control', 'no-store').send();
+      return reply.header('Cache-Control', 'no-store').send(round);
     });
 
     scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
@@ -144,4 +203,17 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       return reply.header('Content-Type', 'application/json').header('X-Privet-Reply', due.kind).header('Cache-Control', 'no-store').send(Buffer.from(encodeTaggedReply(due)));
     });
   });
+}
+
+/** What a browser needs to decide whether and how to take part: the first round of `merchant` still taking check-ins. */
+export function joinableRound(rounds: readonly OpenRound[], merchant: string, now: number) {
+  const round = rounds.find((r) => r.merchant === merchant && r.phase === 'advertising' && r.plan?.task && r.privacy
+    && now <= r.plan.checkInUntil && r.checkedIn < r.plan.maxClients);
+  if (!round?.plan?.task || !round.privacy) return null;
+  const { plan, privacy } = round;
+  return {
+    roundId: round.id, merchant, modelVersion: round.modelVersion, catalog: plan.task!.catalog, ranker: plan.task!.ranker,
+    length: round.config.length, tolerance: round.config.tolerance, privacy,
+    fixedPoint: { scale: plan.fixedPointScale }, expectedCohort: plan.expectedCohort, checkInUntil: plan.checkInUntil,
+  };
 }

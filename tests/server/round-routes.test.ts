@@ -16,6 +16,8 @@ import { MERCHANT_KEY, merchantKeys, OTHER_MERCHANT_KEY, privacyBudget, ROUND_PR
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 32;
+// The round API asks the model registry for a catalogue's ranker; here, one catalogue has one.
+const demoRanker = (catalog: string) => (catalog === 'demo' ? { ranker: 'ranker.demo.abc.json', length: 50 } : null);
 const merchant = { 'Content-Type': 'application/json', Authorization: `Bearer ${MERCHANT_KEY}` };
 const input = (index: number) => encodeUpdate(Float32Array.from({ length: LENGTH }, (_, i) => Math.cos(index + i * 0.37) / 8), fixedPoint(LENGTH));
 
@@ -46,10 +48,42 @@ describe('round API', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
+
+  it('opens a catalogue round with its plan, and shows it to that merchant\'s browsers only while it takes check-ins', async () => {
+    const open = async (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ privacy: ROUND_PRIVACY, ...body }) });
+    expect((await (await open({ catalog: 'nope' })).json()).error).toMatch(/catalogue "nope" has no ranker/);
+    expect((await (await open({ catalog: 'demo', length: 7 })).json()).error).toMatch(/not the length/);
+    expect((await (await open({ catalog: 'demo', maxClients: 5, expectedCohort: 6 })).json()).error).toMatch(/expectedCohort/);
+    expect((await (await open({ catalog: 'demo', maxClients: 2 })).json()).error).toMatch(/maxClients/);
+    const before = Date.now();
+    const response = await open({ catalog: 'demo', maxClients: 3, expectedCohort: 2.5, checkInSeconds: 30 });
+    expect(response.status).toBe(201);
+    const { roundId, plan } = (await response.json()) as { roundId: string; plan: { fixedPointScale: number; checkInUntil: number } };
+    // 3 clients of ⌈2·2^28⌉ = 2^29 sum to 1.5·2^30 < 2^31; 2^29 would reach 3·2^30.
+    expect(plan.fixedPointScale).toBe(2 ** 28);
+    expect(plan.checkInUntil).toBeGreaterThanOrEqual(before + 30_000);
+
+    const discover = (who: string) => fetch(`${base}/v1/rounds/open?merchant=${who}`);
+    expect((await discover('m2')).status).toBe(204);
+    expect((await fetch(`${base}/v1/rounds/open`)).status).toBe(400);
+    const found = await discover('m1');
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual({
+      roundId, merchant: 'm1', modelVersion: 'v1', catalog: 'demo', ranker: 'ranker.demo.abc.json', length: 50,
+      tolerance: { dropout: 0.3, collusion: 0.05 }, privacy: ROUND_PRIVACY, fixedPoint: { scale: 2 ** 28 }, expectedCohort: 2.5,
+      checkInUntil: plan.checkInUntil,
+    });
+    for (let i = 0; i < 3; i++) expect((await fetch(`${base}/v1/rounds/${roundId}/check-in`, { method: 'POST' })).status).toBe(201);
+    // Full: refused, and no longer offered.
+    const fourth = await fetch(`${base}/v1/rounds/${roundId}/check-in`, { method: 'POST' });
+    expect(fourth.status).toBe(409);
+    expect((await fourth.json()).error).toMatch(/full \(3 clients\)/);
+    expect((await discover('m1')).status).toBe(204);
+  });
 
   it('runs a whole round over HTTP to the exact sum, a client dropping out after sharing keys', async () => {
     const roundId = await openRound(base);
@@ -102,7 +136,7 @@ describe('round API', () => {
 it("opens no round past a merchant's ε budget; rounds still open count, aborted ones do not", async () => {
   const app = Fastify();
   const path = join(mkdtempSync(join(tmpdir(), 'privet-budget-')), 'rounds.sqlite');
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     const open = () => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, privacy: ROUND_PRIVACY }) });
