@@ -6,6 +6,7 @@ import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
 import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
+import { DEFAULT_TRAINER } from './training-jobs.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -21,6 +22,11 @@ const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
+// Training jobs (python -m trainer.training_job from the repository root) are stopped after
+// PRIVET_TRAINING_TIMEOUT_S (default 2 h), whatever budget they were given.
+const trainingTimeoutS = Number(process.env.PRIVET_TRAINING_TIMEOUT_S ?? 7200);
+if (!(trainingTimeoutS > 0 && Number.isFinite(trainingTimeoutS))) throw new Error(`PRIVET_TRAINING_TIMEOUT_S must be a positive number of seconds, got ${process.env.PRIVET_TRAINING_TIMEOUT_S}`);
+const repoRoot = resolve(import.meta.dirname, '../..');
 
 function merchantKeys(spec: string): Map<string, string> {
   return new Map(spec.split(',').filter(Boolean).map((entry) => {
@@ -36,6 +42,7 @@ try {
   const developer = 'developer' in found ? found.developer : undefined;
   mkdirSync(dataDir, { recursive: true });
   const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(dataDir, 'rounds.sqlite')));
+  const keys = merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? '');
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
@@ -44,9 +51,13 @@ try {
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
-    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version, privacyBudget },
+    federation: { coordinator, merchantKeys: keys, modelVersion: () => registry.current.version, privacyBudget },
+    training: { merchantKeys: keys, trainer: { ...DEFAULT_TRAINER, command: join(repoRoot, DEFAULT_TRAINER.command), cwd: repoRoot }, timeoutMs: trainingTimeoutS * 1000 },
   });
   await app.listen({ port, host });
+  // A training job runs in its own process group (so a kill reaches torchrun's workers), which
+  // also keeps Ctrl-C from reaching it: closing the app cancels it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
   console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);
