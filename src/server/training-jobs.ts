@@ -18,7 +18,8 @@ import {
 } from '../core/training-job-events.ts';
 import type { ModelRegistry } from './model-registry.ts';
 
-export type TrainingJobState = 'running' | 'publishing' | 'published' | 'regressed' | 'failed' | 'cancelled' | 'timed-out';
+/** `stopping`: SIGTERM sent (cancel, timeout, protocol breach), the trainer not yet gone. */
+export type TrainingJobState = 'running' | 'stopping' | 'publishing' | 'published' | 'regressed' | 'failed' | 'cancelled' | 'timed-out';
 export type TrainingDeviceChoice = 'auto' | 'cpu' | 'cuda';
 
 export interface TrainingJobRequest {
@@ -240,7 +241,7 @@ export class TrainingJobRunner {
     const run = this.#active;
     if (ENDED.has(job.state) || !run || run.job !== job) throw new TrainingJobConflictError(`training job ${id} has already ended (${job.state})`);
     if (job.state === 'publishing') throw new TrainingJobConflictError(`training job ${id} is publishing its candidate and can no longer be cancelled; roll back instead`);
-    this.#stop(run, 'cancelled');
+    this.#stop(run, 'cancelled'); // a second cancel while it stops changes nothing
     return job;
   }
 
@@ -288,6 +289,7 @@ export class TrainingJobRunner {
   #stop(run: Run, why: NonNullable<Run['stopping']>): void {
     if (run.stopping) return;
     run.stopping = why;
+    run.job.state = 'stopping';
     this.options.log.warn({ trainingJob: run.job.id, reason: why, pid: run.child.pid }, 'stopping training job');
     signal(run.child, 'SIGTERM', false);
     run.timers.push(setTimeout(() => signal(run.child, 'SIGKILL', true), this.#killGraceMs));

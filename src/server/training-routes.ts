@@ -5,7 +5,7 @@
  *   POST   /v1/training-jobs       merchant key  {maxSteps?, timeBudgetS?, device?} → 202 {jobId, job}
  *   GET    /v1/training-jobs       merchant key  → {jobs}
  *   GET    /v1/training-jobs/:id   its merchant  → job (state, progress, started/ended, result)
- *   DELETE /v1/training-jobs/:id   its merchant  → 202 job (SIGTERM sent; it ends as "cancelled")
+ *   DELETE /v1/training-jobs/:id   its merchant  → 202 job ("stopping": SIGTERM sent; it ends as "cancelled")
  *
  * Errors are JSON {error}: 400 a malformed body, 401 a missing or wrong key, 404 no such job
  * (or another merchant's), 409 a job is already running / the job has ended / the current model
@@ -37,7 +37,7 @@ const jobSchema = {
     device: { type: 'string' },
     maxSteps: nullableNumber,
     timeBudgetS: nullableNumber,
-    state: { type: 'string', enum: ['running', 'publishing', 'published', 'regressed', 'failed', 'cancelled', 'timed-out'] },
+    state: { type: 'string', enum: ['running', 'stopping', 'publishing', 'published', 'regressed', 'failed', 'cancelled', 'timed-out'] },
     progress: {
       type: 'object',
       properties: {

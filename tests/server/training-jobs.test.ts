@@ -118,7 +118,8 @@ describe('training job runner', () => {
     const { dir, version, registry, runner } = await setUp('hang');
     const { id } = runner.start(request);
     await firstProgress(runner, id);
-    expect(runner.cancel(id).state).toBe('running');
+    expect(runner.cancel(id).state).toBe('stopping');
+    expect(runner.cancel(id).state).toBe('stopping');
     const job = await runner.whenEnded(id);
     expect(job.state).toBe('cancelled');
     expect(job.error).toBe('cancelled');
@@ -148,6 +149,15 @@ describe('training job runner', () => {
     const job = await runner.whenEnded(runner.start(request).id);
     expect(job.state).toBe('timed-out');
     expect(job.error).toBe('timed out after 0.2 s');
+  });
+
+  it('cancels the running job when the server shuts down', async () => {
+    const { runner } = await setUp('hang');
+    const { id } = runner.start(request);
+    await firstProgress(runner, id);
+    await runner.shutdown();
+    expect(runner.get(id)!.state).toBe('cancelled');
+    expect(runner.active).toBeNull();
   });
 
   it('fails a trainer that exits without a "done" line, keeping its stderr', async () => {

@@ -79,6 +79,7 @@ describe('training job routes, a trainer that runs until cancelled', () => {
 
     const cancel = await app.inject({ method: 'DELETE', url: `/v1/training-jobs/${jobId}`, headers: asMerchant(DEMO_KEY) });
     expect(cancel.statusCode).toBe(202);
+    expect(cancel.json().state).toBe('stopping');
     await runner.whenEnded(jobId);
     const ended = (await app.inject({ url: `/v1/training-jobs/${jobId}`, headers: asMerchant(DEMO_KEY) })).json<TrainingJob>();
     expect(ended).toMatchObject({ state: 'cancelled', error: 'cancelled', exitCode: 143 });
