@@ -169,6 +169,11 @@ export function parseManifest(json: unknown): ModelManifest {
   };
 }
 
+/** A version name from outside (an API request, a job): throws unless it is one safe path segment. */
+export function checkVersionName(version: string): string {
+  return segment(version, 'version');
+}
+
 export function parsePointer(json: unknown): ManifestPointer {
   const obj = record(json, 'pointer');
   const current = segment(string(obj, 'current'), 'version');

@@ -64,7 +64,7 @@ export interface FederatedRankerOptions {
   dataDir: string;
   delta: number;
   /** Called after a new ranker is listed, so the server serves the new manifest. */
-  onPublished?: (manifest: ModelManifest) => Promise<void> | void;
+  onPublished?: (manifest: ModelManifest) => unknown;
   /** Random bytes for the noise; node:crypto unless a test pins them. */
   randomBytes?: (count: number) => Uint8Array;
   now?: () => number;

@@ -3,13 +3,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
-import { ModelIntegrityError } from './model-registry.ts';
+import { ModelIntegrityError, type ModelRegistry } from './model-registry.ts';
 import { currentRankerOf, FederatedRanker } from './federated-ranker.ts';
 import { currentVersion } from './current-version.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
 import type { FederationOptions } from './round-routes.ts';
 import { parseSchedules, RoundScheduler } from './round-scheduler.ts';
 import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
+import { DEFAULT_TRAINER, trainEveryRounds } from './training-jobs.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -31,6 +32,14 @@ const DEMO_SCHEDULE = JSON.stringify([{
 }]);
 const schedules = parseSchedules(process.env.PRIVET_ROUND_SCHEDULE ?? DEMO_SCHEDULE);
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
+// Training jobs (python -m trainer.training_job from the repository root) are stopped after
+// PRIVET_TRAINING_TIMEOUT_S (default 2 h), whatever budget they were given.
+const trainingTimeoutS = Number(process.env.PRIVET_TRAINING_TIMEOUT_S ?? 7200);
+if (!(trainingTimeoutS > 0 && Number.isFinite(trainingTimeoutS))) throw new Error(`PRIVET_TRAINING_TIMEOUT_S must be a positive number of seconds, got ${process.env.PRIVET_TRAINING_TIMEOUT_S}`);
+const repoRoot = resolve(import.meta.dirname, '../..');
+// PRIVET_TRAIN_EVERY_ROUNDS=k: a training job for a schedule's catalogue after every k of its completed rounds (0, the default: on demand only).
+const trainEvery = Number(process.env.PRIVET_TRAIN_EVERY_ROUNDS ?? 0);
+if (!(Number.isInteger(trainEvery) && trainEvery >= 0)) throw new Error(`PRIVET_TRAIN_EVERY_ROUNDS must be a whole number ≥ 0, got ${process.env.PRIVET_TRAIN_EVERY_ROUNDS}`);
 
 function merchantKeys(spec: string): Map<string, string> {
   return new Map(spec.split(',').filter(Boolean).map((entry) => {
@@ -47,13 +56,16 @@ try {
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteRoundStore(join(dataDir, 'rounds.sqlite'));
   const coordinator = await RoundCoordinator.restore(store);
-  const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta });
+  const keys = merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? '');
+  let registryRef: ModelRegistry | null = null;
+  // Re-verified and served at once: the manifest endpoint follows the new ranker without a restart.
+  const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta, onPublished: (m) => registryRef?.makeCurrent(m.version).catch((error: Error) => console.error(`privet: the federated ranker was written but could not be served: ${error.message}`)) });
   // Rounds update the version and ranker on disk now, which a round just published may have changed.
   const federation: FederationOptions = {
-    coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), privacyBudget,
+    coordinator, merchantKeys: keys, privacyBudget,
     modelVersion: () => currentVersion(modelsDir).manifest.version, rankerOf: currentRankerOf(modelsDir),
   };
-  const { app, registry } = await buildApp({
+  const { app, registry, trainingJobs } = await buildApp({
     modelsDir,
     distDir,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
@@ -62,15 +74,26 @@ try {
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
     federation,
+    training: { merchantKeys: keys, trainer: { ...DEFAULT_TRAINER, command: join(repoRoot, DEFAULT_TRAINER.command), cwd: repoRoot }, timeoutMs: trainingTimeoutS * 1000 },
   });
+  registryRef = registry;
   // Rounds that completed while the server was down are folded in before new ones open.
   for (const applied of await federatedRanker.catchUp(store)) app.log.info(applied, 'federated round applied');
+  const trainAfterRounds = trainingJobs && trainEvery > 0
+    ? schedules.filter((s) => typeof s.round.catalog === 'string').map((s) => trainEveryRounds(trainingJobs, trainEvery, { merchant: s.merchant, catalog: s.round.catalog as string }))
+    : [];
   const scheduler = new RoundScheduler(federation, schedules, async () => {
-    for (const applied of await federatedRanker.catchUp(store)) app.log.info(applied, applied.ranker ? 'federated ranker published' : 'federated round skipped');
+    for (const applied of await federatedRanker.catchUp(store)) {
+      app.log.info(applied, applied.ranker ? 'federated ranker published' : 'federated round skipped');
+      for (const train of trainAfterRounds) train();
+    }
   }, app.log);
   scheduler.start();
   app.addHook('onClose', () => scheduler.stop());
   await app.listen({ port, host });
+  // A training job runs in its own process group (so a kill reaches torchrun's workers), which
+  // also keeps Ctrl-C from reaching it: closing the app cancels it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
   console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);

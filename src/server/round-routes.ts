@@ -16,11 +16,12 @@
  * such open round, 403 a round past the merchant's ε budget, 409 a message the protocol refuses
  * now (wrong phase, replay, wrong length).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
+import { HttpError } from './http-error.ts';
+import { bearer, merchantOf } from './merchant-auth.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
 import { RoundCoordinator, UnauthenticatedError, type OpenRound } from './round-coordinator.ts';
 
@@ -47,28 +48,6 @@ const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
 const DEFAULT_MAX_CLIENTS = 1000;
 const DEFAULT_CHECK_IN_SECONDS = 60;
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-function bearer(request: FastifyRequest): string | undefined {
-  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-  return match?.[1];
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
-
-function merchantOf(request: FastifyRequest, keys: ReadonlyMap<string, string>): string {
-  const key = bearer(request);
-  if (key) {
-    const hash = sha256(key);
-    for (const [merchant, expected] of keys) if (timingSafeEqual(hash, Buffer.from(expected, 'hex'))) return merchant;
-  }
-  throw new HttpError(401, 'a merchant API key is required (Authorization: Bearer <key>)');
-}
 
 function statusOf(error: Error): number {
   if (error instanceof HttpError) return error.status;
