@@ -28,7 +28,7 @@ const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8),
 // Rounds the server runs by itself: PRIVET_ROUND_SCHEDULE, a JSON list (README); the demo store's by default.
 const DEMO_SCHEDULE = JSON.stringify([{
   merchant: 'demo', everySeconds: 120, phaseSeconds: 15,
-  round: { catalog: 'demo', privacy: { sampleRate: 0.5, noiseMultiplier: 1.5, clipNorm: 1 }, expectedCohort: 3, maxClients: 200, checkInSeconds: 45 },
+  round: { catalog: 'demo', privacy: { sampleRate: 0.5, noiseMultiplier: 3, clipNorm: 1 }, expectedCohort: 3, maxClients: 200, checkInSeconds: 45 },
 }]);
 const schedules = parseSchedules(process.env.PRIVET_ROUND_SCHEDULE ?? DEMO_SCHEDULE);
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
