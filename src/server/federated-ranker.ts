@@ -13,7 +13,7 @@
  * job runner published a new version) is recorded as skipped: its ε was still spent.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { federatedLength, federatedVector, withFederatedVector } from '../core/federated-parameters.ts';
@@ -82,7 +82,6 @@ export class FederatedRanker {
 
   constructor(options: FederatedRankerOptions) {
     this.#options = options;
-    mkdirSync(join(options.dataDir, 'federated'), { recursive: true });
   }
 
   /** Applies every completed round of `store` not yet applied, oldest first (at start-up, and after each round). */
@@ -105,8 +104,25 @@ export class FederatedRanker {
     return this.#readState(merchant, catalog)?.applied ?? [];
   }
 
+  /** Every applied round of a merchant's catalogues, by round id (the rounds list on the dashboard). */
+  publishedBy(merchant: string): Map<string, AppliedRound> {
+    const out = new Map<string, AppliedRound>();
+    const dir = this.#merchantDir(merchant);
+    if (!existsSync(dir)) return out;
+    for (const file of readdirSync(dir)) {
+      if (!file.endsWith('.json')) continue;
+      const state = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CatalogState;
+      for (const applied of state.applied) out.set(applied.roundId, applied);
+    }
+    return out;
+  }
+
   #statePath(merchant: string, catalog: string): string {
-    return join(this.#options.dataDir, 'federated', `${encodeURIComponent(merchant)}.${encodeURIComponent(catalog)}.json`);
+    return join(this.#merchantDir(merchant), `${encodeURIComponent(catalog)}.json`);
+  }
+
+  #merchantDir(merchant: string): string {
+    return join(this.#options.dataDir, 'federated', encodeURIComponent(merchant));
   }
 
   #readState(merchant: string, catalog: string): CatalogState | null {
@@ -165,6 +181,7 @@ export class FederatedRanker {
     const state: CatalogState = next
       ? { ranker: next.ranker, m: f64(next.state.m), v: f64(next.state.v), applied: [...kept.applied, applied] }
       : { ...kept, applied: [...kept.applied, applied] };
+    mkdirSync(this.#merchantDir(merchant), { recursive: true });
     writeAtomically(this.#statePath(merchant, catalog), JSON.stringify(state));
   }
 

@@ -64,6 +64,7 @@ try {
   const federation: FederationOptions = {
     coordinator, merchantKeys: keys, privacyBudget,
     modelVersion: () => currentVersion(modelsDir).manifest.version, rankerOf: currentRankerOf(modelsDir),
+    published: (merchant) => federatedRanker.publishedBy(merchant),
   };
   const { app, registry, trainingJobs } = await buildApp({
     modelsDir,

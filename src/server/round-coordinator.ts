@@ -72,6 +72,23 @@ export interface OpenRound {
   checkedIn: number;
 }
 
+/** One of a merchant's rounds as its dashboard shows it. */
+export interface RoundHistoryEntry {
+  roundId: string;
+  state: 'open' | 'completed' | 'aborted';
+  /** The protocol phase of an open round. */
+  phase: Phase | null;
+  openedAt: number;
+  closedAt: number | null;
+  /** Clients checked in so far (open rounds) and clients whose input is in the sum (completed ones). */
+  checkedIn: number | null;
+  survivors: number | null;
+  abortReason: string | null;
+  catalog: string | null;
+  privacy: RoundPrivacy | null;
+  spend: PrivacySpend | null;
+}
+
 export interface RoundSummary {
   id: string;
   phase: Phase;
@@ -175,6 +192,21 @@ export class RoundCoordinator {
       id, merchant: r.merchant, modelVersion: r.modelVersion, phase: r.server.state, phaseSince: r.phaseSince,
       plan: r.plan, privacy: r.privacy, config: r.server.config, checkedIn: r.tokens.size,
     }));
+  }
+
+  /** The merchant's rounds, newest first, as kept in the store (open ones with their live counts). */
+  async history(merchant: string, limit: number): Promise<RoundHistoryEntry[]> {
+    const records = (await this.#store.rounds({ merchant })).slice(0, limit);
+    return records.map((record) => {
+      const config = record.config as { privacy?: RoundPrivacy; spend?: PrivacySpend; plan?: RoundPlan };
+      const live = this.#rounds.get(record.id);
+      const outcome = (record.outcome ?? {}) as { survivors?: number[]; reason?: string };
+      return {
+        roundId: record.id, state: record.state, phase: live?.server.state ?? null, openedAt: record.openedAt, closedAt: record.closedAt,
+        checkedIn: live ? live.tokens.size : null, survivors: outcome.survivors?.length ?? null, abortReason: outcome.reason ?? null,
+        catalog: config.plan?.task?.catalog ?? null, privacy: config.privacy ?? null, spend: config.spend ?? null,
+      };
+    });
   }
 
   /** What client `index` (holding `token`) is to receive after the last closed phase, or null if nothing is due to it yet. */

@@ -5,6 +5,7 @@
  *
  *   POST /v1/rounds                          merchant key   {catalog | length, privacy, expectedCohort?, maxClients?,
  *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
+ *   GET  /v1/rounds?limit=N                  merchant key   → {rounds: [...]} its rounds, newest first, with ε and what each published
  *   GET  /v1/rounds/open?merchant=M          anyone         → 200 the round a browser of M may join (its plan), 204 none
  *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
@@ -35,6 +36,8 @@ export interface FederationOptions {
   rankerOf: (catalog: string) => { ranker: string; length: number } | null;
   /** Every merchant's (ε, δ) budget over all its rounds. */
   privacyBudget: PrivacyBudget;
+  /** What completed rounds of a merchant published (the federated ranker's record), by round id. */
+  published?: (merchant: string) => ReadonlyMap<string, { ranker: string | null; skipped: string | null }>;
   /** The clock of round plans and check-in deadlines (Date.now by default; the coordinator's in tests). */
   now?: () => number;
   /** Id for a new round (a random UUID by default). */
@@ -141,6 +144,15 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
         throw new HttpError(400, `the body must be JSON: ${OPEN_SHAPE}`);
       }
       return reply.code(201).send(await openRound(options, merchant, body, newRoundId()));
+    });
+
+    scope.get<{ Querystring: { limit?: string } }>('/v1/rounds', async (request) => {
+      const merchant = merchantOf(request, merchantKeys);
+      const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError(400, 'limit must be a whole number from 1 to 1000');
+      const published = options.published?.(merchant);
+      const rounds = await coordinator.history(merchant, limit);
+      return { rounds: rounds.map((r) => ({ ...r, published: published?.get(r.roundId) ?? null })) };
     });
 
     // Registered before /v1/rounds/:roundId: "open" is not a round id.

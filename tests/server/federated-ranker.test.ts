@@ -78,6 +78,8 @@ describe('FederatedRanker', () => {
 
     expect(await ranker.catchUp(store)).toEqual([]);
     expect(ranker.history('demo', 'demo')).toHaveLength(1);
+    expect(ranker.publishedBy('demo').get('r1')).toMatchObject({ ranker: applied!.ranker });
+    expect(ranker.publishedBy('someone-else').size).toBe(0);
     await store.close();
   });
 
@@ -92,7 +94,7 @@ describe('FederatedRanker', () => {
     const [first, second] = await ranker.catchUp(store);
     expect(first!.ranker).not.toBeNull();
     expect(second).toMatchObject({ roundId: 'r2', ranker: null, skipped: expect.stringMatching(/no longer uses ranker/) });
-    const state = JSON.parse(readFileSync(join(data, 'federated', 'demo.demo.json'), 'utf8')) as { ranker: string; m: string };
+    const state = JSON.parse(readFileSync(join(data, 'federated', 'demo', 'demo.json'), 'utf8')) as { ranker: string; m: string };
     expect(state.ranker).toBe(first!.ranker);
     expect(Buffer.from(state.m, 'base64').byteLength).toBe(base.length * 8);
     await store.close();

@@ -83,6 +83,15 @@ describe('round API', () => {
     expect(fourth.status).toBe(409);
     expect((await fourth.json()).error).toMatch(/full \(3 clients\)/);
     expect((await discover('m1')).status).toBe(204);
+
+    // The merchant's list: this round with its live count and its ε; nobody else's rounds, and only with its key.
+    expect((await fetch(`${base}/v1/rounds`)).status).toBe(401);
+    const listed = (await (await fetch(`${base}/v1/rounds?limit=5`, { headers: merchant })).json()) as { rounds: { roundId: string; state: string; phase: string; checkedIn: number; catalog: string; spend: { cumulativeEpsilon: number }; published: unknown }[] };
+    expect(listed.rounds[0]).toMatchObject({ roundId, state: 'open', phase: 'advertising', checkedIn: 3, catalog: 'demo', published: null });
+    expect(listed.rounds[0]!.spend.cumulativeEpsilon).toBeGreaterThan(0);
+    const other = (await (await fetch(`${base}/v1/rounds`, { headers: { Authorization: `Bearer ${OTHER_MERCHANT_KEY}` } })).json()) as { rounds: unknown[] };
+    expect(other.rounds).toEqual([]);
+    expect((await fetch(`${base}/v1/rounds?limit=0`, { headers: merchant })).status).toBe(400);
   });
 
   it('runs a whole round over HTTP to the exact sum, a client dropping out after sharing keys', async () => {
