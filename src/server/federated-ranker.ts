@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { federatedLength, federatedVector, withFederatedVector } from '../core/federated-parameters.ts';
-import { decodeSum } from '../core/fixed-point.ts';
+import { decodeSum, l2Norm } from '../core/fixed-point.ts';
 import { gaussianNoise, uniformFrom } from '../core/gaussian-noise.ts';
 import type { DpGuarantee, ModelManifest } from '../core/manifest.ts';
 import { parseRanker, serializeRanker } from '../core/ranker.ts';
@@ -162,6 +162,11 @@ export class FederatedRanker {
     if (length !== config.length) return skip(`round length ${config.length} is not ranker ${task.ranker}'s ${length}`);
 
     const sum = decodeSum(decodeWords(outcome.sum, 'sum'), outcome.survivors.length, { length, clip: privacy.clipNorm, scale: plan.fixedPointScale });
+    // SecAgg+ hides each input, so the one norm check left is the sum's: n inputs clipped to C
+    // sum to at most n·C (plus each code's rounding, ½ per value). More means some client sent
+    // an unclipped or oversized input; its update is refused, not averaged in.
+    const bound = outcome.survivors.length * (privacy.clipNorm + Math.sqrt(length) / (2 * plan.fixedPointScale));
+    if (l2Norm(sum) > bound) return skip(`the decoded sum's L2 norm ${l2Norm(sum).toFixed(4)} is over ${outcome.survivors.length} clients × C = ${bound.toFixed(4)}: some input was not clipped`);
     const noise = gaussianNoise(length, noiseStd, uniformFrom(this.#options.randomBytes ?? randomBytes));
     const mean = noisyMean(sum, noise, plan.expectedCohort);
     const moments: FedAdamState = previous && previous.ranker === task.ranker ? { m: fromF64(previous.m), v: fromF64(previous.v) } : zeroState(length);

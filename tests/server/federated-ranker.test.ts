@@ -32,11 +32,13 @@ function modelsCopy(): string {
 }
 
 /** Three clients' updates as SecAgg+ would leave their sum: the exact ring sum of their codes. */
-async function completedRound(store: SqliteRoundStore, id: string, ranker: string, length: number, at: number) {
+async function completedRound(store: SqliteRoundStore, id: string, ranker: string, length: number, at: number, cheat = false) {
   const plan: RoundPlan = { task: { catalog: 'demo', ranker }, expectedCohort: 4, maxClients: 10, fixedPointScale: fixedPointScaleFor(10, privacy.clipNorm), checkInUntil: at };
   const config = { length, clip: privacy.clipNorm, scale: plan.fixedPointScale };
   const sum = new Uint32Array(length);
   for (let c = 0; c < 3; c++) addInto(sum, encodeUpdate(Float64Array.from({ length }, (_, i) => Math.sin(c * 7 + i) * 0.01), config));
+  // A client that skips clipping: codes for a vector of norm 5 C, which encodeUpdate would have clipped.
+  if (cheat) addInto(sum, Uint32Array.from({ length }, (_, i) => (i === 0 ? Math.round(5 * privacy.clipNorm * plan.fixedPointScale) : 0)));
   await store.createRound({ id, merchant: 'demo', modelVersion: 'v', config: { roundId: id, length, tolerance: { dropout: 0.3, collusion: 0 }, privacy, spend: { roundEpsilon: 1, cumulativeEpsilon: 1.5, rounds: 2 }, plan }, openedAt: at });
   await store.closeRound(id, 'completed', { survivors: [1, 2, 3], sum: encodeWords(sum) }, at + 1);
   return { sum, config, plan };
@@ -97,6 +99,18 @@ describe('FederatedRanker', () => {
     const state = JSON.parse(readFileSync(join(data, 'federated', 'demo', 'demo.json'), 'utf8')) as { ranker: string; m: string };
     expect(state.ranker).toBe(first!.ranker);
     expect(Buffer.from(state.m, 'base64').byteLength).toBe(base.length * 8);
+    await store.close();
+  });
+
+  it('refuses a round whose decoded sum is longer than its clients\' clipped inputs can be', async () => {
+    const models = modelsCopy();
+    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
+    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
+    const base = currentRankerOf(models)('demo')!;
+    await completedRound(store, 'r-cheat', base.ranker, base.length, 1000, true);
+    const [applied] = await new FederatedRanker({ modelsDir: models, dataDir: data, delta: 1e-6 }).catchUp(store);
+    expect(applied).toMatchObject({ ranker: null, skipped: expect.stringMatching(/L2 norm .* is over 3 clients × C/) });
+    expect(currentRankerOf(models)('demo')!.ranker).toBe(base.ranker);
     await store.close();
   });
 
