@@ -21,9 +21,9 @@ function recorder() {
   };
 }
 
-async function setUp(epsilon = 100) {
-  let clock = 1_000_000;
-  const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(mkdtempSync(join(tmpdir(), 'privet-sched-')), 'r.sqlite')), () => clock);
+async function setUp(epsilon = 100, path = join(mkdtempSync(join(tmpdir(), 'privet-sched-')), 'r.sqlite'), start = 1_000_000) {
+  let clock = start;
+  const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(path), () => clock);
   const federation = { coordinator, merchantKeys, modelVersion: () => 'v1', rankerOf: () => null, privacyBudget: { epsilon, delta: 1e-6 }, now: () => clock };
   const schedule: RoundSchedule = { merchant: 'm1', everySeconds: 60, phaseSeconds: 5, round: { length: LENGTH, privacy: ROUND_PRIVACY, maxClients: 10, checkInSeconds: 10, tolerance: { dropout: 0.3, collusion: 0 } } };
   const log = recorder();
@@ -84,6 +84,31 @@ describe('RoundScheduler', () => {
     advanceClock(60_000 - 25_001);
     await scheduler.tick();
     expect(coordinator.openRounds()).toHaveLength(1);
+  });
+
+  it('keeps a phase\'s deadline across a restart: it counts from when the phase began, as logged', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'privet-sched-')), 'r.sqlite');
+    const before = await setUp(100, path);
+    await before.scheduler.tick();
+    const roundId = before.coordinator.openRounds()[0]!.id;
+    const config = before.coordinator.config(roundId);
+    for (let i = 0; i < 3; i++) {
+      const { index, token } = await before.coordinator.checkIn(roundId);
+      const { advertise } = await SecAggClient.start(config, index);
+      await before.coordinator.submit(roundId, 'advertise', encodeClientMessage('advertise', advertise), token);
+    }
+    const closedAt = before.advanceClock(10_001);
+    await before.scheduler.tick();
+    expect(before.coordinator.phase(roundId)).toBe('sharing');
+    // A new process, 4 s later, knows nothing but the log.
+    const after = await setUp(100, path, closedAt + 4_000);
+    expect(after.coordinator.openRounds()[0]).toMatchObject({ id: roundId, phase: 'sharing', phaseSince: closedAt });
+    await after.scheduler.tick();
+    expect(after.coordinator.phase(roundId)).toBe('sharing');
+    after.advanceClock(1_000);
+    await after.scheduler.tick();
+    // Nobody shared keys: the phase ended on time and the round aborted cleanly.
+    expect(after.log.entries.at(-1)).toMatchObject({ level: 'warn', message: 'round aborted', entry: { round: roundId } });
   });
 
   it('aborts a round nobody joined, then opens the next one a period later', async () => {
