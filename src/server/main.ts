@@ -5,6 +5,7 @@ import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
+import { PostgresRoundStore } from './storage/postgres-round-store.ts';
 import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -15,8 +16,10 @@ const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
 const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog.json');
 // The developer page's research catalogue (gitignored; `npm run setup` builds it from ../shared when present).
 const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/scientific.json');
-// Federated rounds: their log in SQLite under PRIVET_DATA_DIR; merchants' API keys as
+// Federated rounds: their log in PostgreSQL when PRIVET_DATABASE_URL=postgres://… names one (several
+// servers may share it), otherwise in SQLite under PRIVET_DATA_DIR; merchants' API keys as
 // PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
+const databaseUrl = process.env.PRIVET_DATABASE_URL;
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
@@ -34,8 +37,12 @@ try {
   const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
   const developer = 'developer' in found ? found.developer : undefined;
-  mkdirSync(dataDir, { recursive: true });
-  const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(dataDir, 'rounds.sqlite')));
+  const openRoundStore = async () => {
+    if (databaseUrl) return PostgresRoundStore.open(databaseUrl);
+    mkdirSync(dataDir, { recursive: true });
+    return new SqliteRoundStore(join(dataDir, 'rounds.sqlite'));
+  };
+  const coordinator = await RoundCoordinator.restore(await openRoundStore());
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
