@@ -1,12 +1,11 @@
 /** `npm run serve`: start the Privet server. Configuration comes from the environment. */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError } from './model-registry.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
-import { PostgresRoundStore } from './storage/postgres-round-store.ts';
-import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
+import { openRoundStore } from './storage/open-round-store.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -19,7 +18,6 @@ const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/sc
 // Federated rounds: their log in PostgreSQL when PRIVET_DATABASE_URL=postgres://… names one (several
 // servers may share it), otherwise in SQLite under PRIVET_DATA_DIR; merchants' API keys as
 // PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
-const databaseUrl = process.env.PRIVET_DATABASE_URL;
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
@@ -37,12 +35,7 @@ try {
   const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
   const developer = 'developer' in found ? found.developer : undefined;
-  const openRoundStore = async () => {
-    if (databaseUrl) return PostgresRoundStore.open(databaseUrl);
-    mkdirSync(dataDir, { recursive: true });
-    return new SqliteRoundStore(join(dataDir, 'rounds.sqlite'));
-  };
-  const coordinator = await RoundCoordinator.restore(await openRoundStore());
+  const coordinator = await RoundCoordinator.restore(await openRoundStore({ databaseUrl: process.env.PRIVET_DATABASE_URL, sqliteFile: join(dataDir, 'rounds.sqlite') }));
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
