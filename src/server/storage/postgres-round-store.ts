@@ -99,6 +99,7 @@ export interface PostgresRoundStoreOptions {
 
 export class PostgresRoundStore implements RoundStore {
   readonly #pool: pg.Pool;
+  /** Quoted, so that a schema named like an SQL keyword works too. */
   readonly #schema: string;
 
   private constructor(pool: pg.Pool, schema: string) {
@@ -109,7 +110,7 @@ export class PostgresRoundStore implements RoundStore {
   /** Connects to `url` (postgres://user:password@host:port/database) and creates the schema if missing. */
   static async open(url: string, options: PostgresRoundStoreOptions = {}): Promise<PostgresRoundStore> {
     const schema = options.schema ?? 'privet';
-    // Interpolated into SQL below, so only a plain identifier is accepted.
+    // Interpolated into SQL (quoted), so only a plain identifier is accepted.
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`PostgreSQL schema "${schema}" must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters)`);
     const pool = new pg.Pool({ connectionString: withDurableCommits(url), max: options.maxConnections ?? 10 });
     // An idle connection that breaks (the database restarted) is dropped by the pool and replaced on
@@ -122,7 +123,7 @@ export class PostgresRoundStore implements RoundStore {
         // Two servers starting at once would race on CREATE … IF NOT EXISTS (it is not atomic in the catalog).
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`privet-round-store:${schema}`]);
-        await client.query(schemaSql(schema));
+        await client.query(schemaSql(`"${schema}"`));
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
@@ -134,7 +135,7 @@ export class PostgresRoundStore implements RoundStore {
       await pool.end();
       throw err;
     }
-    return new PostgresRoundStore(pool, schema);
+    return new PostgresRoundStore(pool, `"${schema}"`);
   }
 
   async createRound(round: Omit<RoundRecord, 'state' | 'closedAt' | 'outcome'>): Promise<void> {

@@ -58,7 +58,19 @@ describe('PostgreSQL round store across processes', () => {
     await reopened.close();
   });
 
-  it('refuses a schema name it would have to quote, a database it cannot reach and a malformed URL, with the reason', async () => {
+  it('keeps serving, without crashing its process, across a database restart; a schema may be named like a keyword', async () => {
+    const store = await PostgresRoundStore.open(cluster.url, { schema: 'select' });
+    await store.createRound({ id: 'r', merchant: 'm', modelVersion: 'v', config: {}, openedAt: 1 });
+    await store.appendEvent('r', { kind: 'advertise', client: 1, payload: Uint8Array.of(1), at: 1 });
+    // The pool's idle connections die with the database; the next append must get a fresh one.
+    await cluster.crash();
+    await cluster.start();
+    expect(await store.appendEvent('r', { kind: 'advertise', client: 2, payload: Uint8Array.of(2), at: 2 })).toBe(2);
+    expect((await store.events('r')).map((e) => e.client)).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it('refuses a schema name that is not a plain identifier, a database it cannot reach and a malformed URL, with the reason', async () => {
     await expect(PostgresRoundStore.open(cluster.url, { schema: 'rounds; DROP TABLE x' })).rejects.toThrow(/must be a lower-case identifier/);
     const unreachable = new URL(cluster.url);
     unreachable.pathname = '/no_such_database';
