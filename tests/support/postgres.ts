@@ -6,10 +6,10 @@
  */
 import { execFile } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -31,14 +31,6 @@ export function postgresBinDir(root = '/usr/lib/postgresql'): string {
     throw new Error(`PostgreSQL server programs not found (no ${root}/<version>/bin/initdb): install Debian's postgresql package (\`npm run setup\` does) to run the PostgreSQL tests`);
   }
   return bin;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Under root, the `postgres` account's uid and gid (PostgreSQL will not run as root); otherwise null. */
