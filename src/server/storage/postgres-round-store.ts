@@ -43,6 +43,18 @@ CREATE UNIQUE INDEX IF NOT EXISTS round_events_once ON ${schema}.round_events (r
 
 /** PostgreSQL's SQLSTATE for a unique violation. */
 const UNIQUE_VIOLATION = '23505';
+/** A batch of appends to one round goes to the database as one statement of at most this many events and bytes. */
+const MAX_BATCH_APPENDS = 256;
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** The database refused a second message of the same kind from one client in one round. */
+const isReplay = (err: unknown) => err instanceof pg.DatabaseError && err.code === UNIQUE_VIOLATION && err.constraint === 'round_events_once';
+
+interface WaitingAppend {
+  event: Omit<RoundEvent, 'seq'>;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
 
 interface RoundRow {
   id: string;
@@ -101,6 +113,8 @@ export class PostgresRoundStore implements RoundStore {
   readonly #pool: pg.Pool;
   /** Quoted, so that a schema named like an SQL keyword works too. */
   readonly #schema: string;
+  /** Per round, the appends not yet sent to the database; a round is here while a batch of it is being written. */
+  readonly #waiting = new Map<string, WaitingAppend[]>();
 
   private constructor(pool: pg.Pool, schema: string) {
     this.#pool = pool;
@@ -158,28 +172,77 @@ export class PostgresRoundStore implements RoundStore {
     return rows.map(toRound);
   }
 
-  async appendEvent(roundId: string, event: Omit<RoundEvent, 'seq'>): Promise<number> {
-    const payload = Buffer.from(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength);
+  appendEvent(roundId: string, event: Omit<RoundEvent, 'seq'>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.#waiting.get(roundId);
+      if (waiting) return void waiting.push({ event, resolve, reject });
+      this.#waiting.set(roundId, [{ event, resolve, reject }]);
+      void this.#writeWaiting(roundId);
+    });
+  }
+
+  /**
+   * Writes a round's waiting appends, batch after batch, until none is left. Appends to one round
+   * are ordered by its row lock, held until the commit is on disk; appends that arrive meanwhile
+   * go in the next batch, which commits (and flushes) once for all of them.
+   */
+  async #writeWaiting(roundId: string): Promise<void> {
+    for (;;) {
+      const waiting = this.#waiting.get(roundId)!;
+      if (waiting.length === 0) {
+        this.#waiting.delete(roundId);
+        return;
+      }
+      let count = 0;
+      for (let bytes = 0; count < Math.min(waiting.length, MAX_BATCH_APPENDS); count++) {
+        bytes += waiting[count]!.event.payload.byteLength;
+        if (count > 0 && bytes > MAX_BATCH_BYTES) break;
+      }
+      const batch = waiting.splice(0, count);
+      try {
+        const seqs = await this.#insert(roundId, batch.map((append) => append.event));
+        batch.forEach((append, i) => append.resolve(seqs[i]!));
+      } catch (err) {
+        if (batch.length > 1 && isReplay(err)) {
+          // Some append in the batch is a replay: write them one by one, so that only it is refused.
+          for (const append of batch) await this.#insert(roundId, [append.event]).then((seqs) => append.resolve(seqs[0]!), append.reject);
+        } else {
+          batch.forEach((append) => append.reject(err));
+        }
+      }
+    }
+  }
+
+  /**
+   * Appends `events` in one statement, so in one transaction and one round trip: the open-round
+   * check, the next seqs and the inserts commit together or not at all (a refused replay leaves
+   * last_seq as it was). Returns their seqs in order.
+   */
+  async #insert(roundId: string, events: Omit<RoundEvent, 'seq'>[]): Promise<number[]> {
+    // One row of parameters per event; payloads travel as binary parameters (in an array they would go as hex text).
+    const rows = events.map((_, i) => `($${4 * i + 2}::text, $${4 * i + 3}::integer, $${4 * i + 4}::bytea, $${4 * i + 5}::bigint, ${i + 1})`);
+    const values = events.flatMap((e) => [e.kind, e.client, Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength), e.at]);
     let inserted: { seq: number }[];
     try {
-      // One statement, so one transaction and one round trip: the open-round check, the next seq
-      // and the insert commit together or not at all (a refused replay leaves last_seq as it was).
       ({ rows: inserted } = await this.#pool.query<{ seq: number }>(
         `WITH bumped AS (
-           UPDATE ${this.#schema}.rounds SET last_seq = last_seq + 1 WHERE id = $1 AND state = 'open' RETURNING id, last_seq
+           UPDATE ${this.#schema}.rounds SET last_seq = last_seq + ${events.length}
+           WHERE id = $1 AND state = 'open'
+           RETURNING id, last_seq - ${events.length} AS base
          )
          INSERT INTO ${this.#schema}.round_events (round_id, seq, kind, client, payload, at)
-         SELECT id, last_seq, $2, $3, $4, $5 FROM bumped
+         SELECT bumped.id, bumped.base + e.n, e.kind, e.client, e.payload, e.at
+         FROM bumped, (VALUES ${rows.join(', ')}) AS e (kind, client, payload, at, n)
          RETURNING seq`,
-        [roundId, event.kind, event.client, payload, event.at],
+        [roundId, ...values],
       ));
     } catch (err) {
-      if (err instanceof pg.DatabaseError && err.code === UNIQUE_VIOLATION && err.constraint === 'round_events_once') {
-        throw new DuplicateRoundEventError(`client ${event.client} already sent "${event.kind}" in round ${roundId}`);
+      if (events.length === 1 && isReplay(err)) {
+        throw new DuplicateRoundEventError(`client ${events[0]!.client} already sent "${events[0]!.kind}" in round ${roundId}`);
       }
       throw err;
     }
-    if (inserted[0]) return inserted[0].seq;
+    if (inserted.length === events.length) return inserted.map((row) => row.seq).sort((a, b) => a - b);
     const round = await this.round(roundId);
     throw new RoundNotOpenError(round ? `round ${roundId} is ${round.state}` : `no round ${roundId}`);
   }

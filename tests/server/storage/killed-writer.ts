@@ -26,10 +26,19 @@ export async function appendUntilKilled(openStore: string, acknowledgements = 50
   let acknowledged = 0;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let partialLine = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
-      const lines = chunk.toString().trim().split('\n');
-      acknowledged = Math.max(acknowledged, Number(lines[lines.length - 1]));
+      // A chunk may end mid-line: only whole lines are acknowledgements.
+      const lines = (partialLine + chunk.toString()).split('\n');
+      partialLine = lines.pop()!;
+      for (const line of lines) {
+        if (!/^\d+$/.test(line)) {
+          child.kill('SIGKILL');
+          return reject(new Error(`writer printed "${line}" where a seq was expected: ${stderr}`));
+        }
+        acknowledged = Number(line);
+      }
       if (acknowledged >= acknowledgements) {
         child.kill('SIGKILL');
         resolve();

@@ -67,6 +67,15 @@ export function roundStoreContract(name: string, open: () => Promise<RoundStore>
       await store.close();
     });
 
+    it('refuses only the replay among concurrent appends, the others keeping the order they were made in', async () => {
+      const store = await opened();
+      const append = (client: number, value: number) => store.appendEvent('r1', { kind: 'masked-input', client, payload: bytes(value), at: value });
+      const results = await Promise.allSettled([append(1, 10), append(2, 20), append(1, 11), append(3, 30), append(2, 21), append(4, 40)]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual([1, 2, 'DuplicateRoundEventError', 3, 'DuplicateRoundEventError', 4]);
+      expect((await store.events('r1')).map((e) => [e.seq, e.client, Array.from(e.payload)])).toEqual([[1, 1, [10]], [2, 2, [20]], [3, 3, [30]], [4, 4, [40]]]);
+      await store.close();
+    });
+
     it('accepts nothing for an unknown or closed round, and closes a round once', async () => {
       const store = await opened();
       await expect(store.appendEvent('nope', { kind: 'advertise', client: 1, payload: bytes(), at: 1 })).rejects.toThrow(RoundNotOpenError);
