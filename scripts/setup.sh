@@ -13,12 +13,17 @@ stamp_matches() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
 started=$SECONDS
 
-# 1. Debian's Chromium for the browser tests and benchmarks (Playwright's own download cannot work here).
-if [ ! -x /usr/bin/chromium ]; then
-  log "installing Debian chromium"
+# 1. Debian packages: Chromium for the browser tests and benchmarks (Playwright's own download cannot
+#    work here); PostgreSQL's server programs for the PostgreSQL round-store tests, which start a
+#    throwaway cluster of their own (the packaged cluster is not used).
+apt_missing=()
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  log "installing Debian ${apt_missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
 
 # 2. npm dependencies exactly as locked.

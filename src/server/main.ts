@@ -9,7 +9,7 @@ import { currentVersion } from './current-version.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
 import type { FederationOptions } from './round-routes.ts';
 import { parseSchedules, RoundScheduler } from './round-scheduler.ts';
-import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
+import { openRoundStore } from './storage/open-round-store.ts';
 import { DEFAULT_TRAINER, trainEveryRounds } from './training-jobs.ts';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -20,7 +20,8 @@ const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
 const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog.json');
 // The developer page's research catalogue (gitignored; `npm run setup` builds it from ../shared when present).
 const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/scientific.json');
-// Federated rounds: their log in SQLite under PRIVET_DATA_DIR; merchants' API keys as
+// Federated rounds: their log in PostgreSQL when PRIVET_DATABASE_URL=postgres://… names one (several
+// servers may share it), otherwise in SQLite under PRIVET_DATA_DIR; merchants' API keys as
 // PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
@@ -54,7 +55,7 @@ try {
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
   const developer = 'developer' in found ? found.developer : undefined;
   mkdirSync(dataDir, { recursive: true });
-  const store = new SqliteRoundStore(join(dataDir, 'rounds.sqlite'));
+  const store = await openRoundStore({ databaseUrl: process.env.PRIVET_DATABASE_URL, sqliteFile: join(dataDir, 'rounds.sqlite') });
   const coordinator = await RoundCoordinator.restore(store);
   const keys = merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? '');
   let registryRef: ModelRegistry | null = null;

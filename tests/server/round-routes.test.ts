@@ -9,10 +9,12 @@ import { addInto } from '../../src/core/ring.ts';
 import { decodeWords } from '../../src/core/secagg-wire.ts';
 import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { registerRoundRoutes } from '../../src/server/round-routes.ts';
+import { openRoundStore } from '../../src/server/storage/open-round-store.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { repoRoot } from '../support/models.ts';
 import { HttpRoundClient } from '../support/round-http-client.ts';
 import { MERCHANT_KEY, merchantKeys, OTHER_MERCHANT_KEY, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
+import { startPostgres, type PostgresCluster } from '../support/postgres.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 32;
@@ -33,8 +35,8 @@ async function advance(base: string, roundId: string): Promise<{ phase: string; 
   return (await response.json()) as { phase: string; abortReason: string; survivors?: number };
 }
 
-async function completedSum(path: string, roundId: string): Promise<number[]> {
-  const store = new SqliteRoundStore(path);
+async function completedSum(where: StoreUnderTest, roundId: string): Promise<number[]> {
+  const store = await openRoundStore(where);
   const record = await store.round(roundId);
   await store.close();
   expect(record?.state).toBe('completed');
@@ -110,7 +112,7 @@ describe('round API', () => {
     await advance(base, roundId);
     for (const c of clients.filter((c) => c.index !== 4)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
     expect(await advance(base, roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 7 });
-    expect(await completedSum(path, roundId)).toEqual(Array.from(expected));
+    expect(await completedSum({ sqliteFile: path }, roundId)).toEqual(Array.from(expected));
   });
 
   it('answers bad requests with their status and a clear error, changing nothing', async () => {
@@ -168,9 +170,13 @@ it("opens no round past a merchant's ε budget; rounds still open count, aborted
   }
 });
 
+/** Where a crash test's server keeps its rounds, as `npm run serve` is told. */
+type StoreUnderTest = Parameters<typeof openRoundStore>[0];
+
 /** Starts tests/support/round-server.ts on `port` and waits until it listens. */
-async function startServer(path: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests/support/round-server.ts'), path, String(port)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startServer(where: StoreUnderTest, port: number): Promise<ChildProcess> {
+  const env = { ...process.env, PRIVET_DATABASE_URL: where.databaseUrl ?? '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'tests/support/round-server.ts'), where.sqliteFile, String(port)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -180,14 +186,24 @@ async function startServer(path: string, port: number): Promise<ChildProcess> {
   return child;
 }
 
-it('loses nothing it accepted when the server is killed with SIGKILL mid-round, and the round completes after a restart', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'privet-kill-')), 'rounds.sqlite');
+// The same crash test on each round store; PostgreSQL is a throwaway cluster from Debian's packages.
+let postgres: PostgresCluster | undefined;
+afterAll(async () => {
+  await postgres?.destroy();
+});
+const crashStores: { name: string; where: () => Promise<StoreUnderTest> }[] = [
+  { name: 'SQLite', where: async () => ({ sqliteFile: join(mkdtempSync(join(tmpdir(), 'privet-kill-')), 'rounds.sqlite') }) },
+  { name: 'PostgreSQL', where: async () => ({ databaseUrl: (postgres ??= await startPostgres()).url, sqliteFile: '' }) },
+];
+
+it.each(crashStores)('loses nothing it accepted when the server is killed with SIGKILL mid-round, and the round completes after a restart ($name)', async ({ where: locate }) => {
+  const where = await locate();
   // A port from the kernel, given back so the child can take it.
   const probe = Fastify();
   const port = Number(new URL(await probe.listen({ port: 0, host: '127.0.0.1' })).port);
   await probe.close();
   const base = `http://127.0.0.1:${port}`;
-  let server = await startServer(path, port);
+  let server = await startServer(where, port);
   const kill = async () => {
     server.kill('SIGKILL');
     await new Promise((resolve) => server.once('close', resolve));
@@ -207,7 +223,7 @@ it('loses nothing it accepted when the server is killed with SIGKILL mid-round, 
       addInto(expected, input(c.index));
     }
     await kill();
-    server = await startServer(path, port);
+    server = await startServer(where, port);
     // The accepted uploads survived: a second upload from the same client is refused as a replay.
     await expect(clients[0]!.send('masked-input', sent[0]!)).rejects.toThrow(/409 .*already sent a masked input/);
     for (const c of clients.slice(5)) {
@@ -217,10 +233,10 @@ it('loses nothing it accepted when the server is killed with SIGKILL mid-round, 
     await advance(base, roundId);
     for (const c of clients.slice(0, 7)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
     await kill();
-    server = await startServer(path, port);
+    server = await startServer(where, port);
     for (const c of clients.slice(7)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
     expect(await advance(base, roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 10 });
-    expect(await completedSum(path, roundId)).toEqual(Array.from(expected));
+    expect(await completedSum(where, roundId)).toEqual(Array.from(expected));
   } finally {
     await kill();
   }

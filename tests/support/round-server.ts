@@ -1,6 +1,7 @@
 /**
  * A round server in its own process, for the crash tests: `node --import tsx
- * tests/support/round-server.ts <sqlite path> <port>`. The merchant "m1" has the API key
+ * tests/support/round-server.ts <sqlite path> <port>`, on PostgreSQL instead when
+ * PRIVET_DATABASE_URL is set, as `npm run serve` chooses. The merchant "m1" has the API key
  * "merchant-key", "m2" the key "other-merchant-key". Prints "listening" once it accepts connections.
  */
 import Fastify from 'fastify';
@@ -8,7 +9,7 @@ import type { RoundPlan } from '../../src/core/round-plan.ts';
 import { createHash } from 'node:crypto';
 import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { registerRoundRoutes } from '../../src/server/round-routes.ts';
-import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
+import { openRoundStore } from '../../src/server/storage/open-round-store.ts';
 
 export const MERCHANT_KEY = 'merchant-key';
 export const OTHER_MERCHANT_KEY = 'other-merchant-key';
@@ -22,7 +23,7 @@ export const ROUND_PRIVACY = { sampleRate: 0.05, noiseMultiplier: 1, clipNorm: 2
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [path, port] = process.argv.slice(2);
   const app = Fastify();
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path!)), merchantKeys, modelVersion: () => 'v1', rankerOf: () => null, privacyBudget });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(await openRoundStore({ databaseUrl: process.env.PRIVET_DATABASE_URL, sqliteFile: path! })), merchantKeys, modelVersion: () => 'v1', rankerOf: () => null, privacyBudget });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
   console.log('listening');
 }

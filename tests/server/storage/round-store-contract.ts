@@ -1,6 +1,6 @@
 /**
- * The behaviour every RoundStore must have, run against each implementation (SQLite here;
- * PostgreSQL with the same suite when it lands).
+ * The behaviour every RoundStore must have, run against each implementation
+ * (sqlite-round-store.test.ts, postgres-round-store.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { DuplicateRoundEventError, RoundNotOpenError, type RoundStore } from '../../../src/server/storage/round-store.ts';
@@ -50,6 +50,29 @@ export function roundStoreContract(name: string, open: () => Promise<RoundStore>
       await store.appendEvent('r1', { kind: 'tick', client: null, payload: bytes(), at: 4 });
       const events = await store.events('r1');
       expect(events.map((e) => [e.seq, e.kind, Array.from(e.payload)])).toEqual([[1, 'masked-input', [1]], [2, 'tick', []], [3, 'tick', []]]);
+      await store.close();
+    });
+
+    it('numbers concurrent appends densely and lets exactly one of concurrent replays through', async () => {
+      const store = await opened();
+      const seqs = await Promise.all(Array.from({ length: 40 }, (_, client) => store.appendEvent('r1', { kind: 'advertise', client, payload: bytes(client), at: client })));
+      expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const replays = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.appendEvent('r1', { kind: 'masked-input', client: 5, payload: bytes(i), at: 100 + i })));
+      expect(replays.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual([41]);
+      expect(replays.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof DuplicateRoundEventError)).toBe(true);
+      const events = await store.events('r1');
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
+      // Each event kept the payload its own append sent, whatever order they landed in.
+      events.slice(0, 40).forEach((e) => expect(Array.from(e.payload)).toEqual([e.client]));
+      await store.close();
+    });
+
+    it('refuses only the replay among concurrent appends, the others keeping the order they were made in', async () => {
+      const store = await opened();
+      const append = (client: number, value: number) => store.appendEvent('r1', { kind: 'masked-input', client, payload: bytes(value), at: value });
+      const results = await Promise.allSettled([append(1, 10), append(2, 20), append(1, 11), append(3, 30), append(2, 21), append(4, 40)]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name))).toEqual([1, 2, 'DuplicateRoundEventError', 3, 'DuplicateRoundEventError', 4]);
+      expect((await store.events('r1')).map((e) => [e.seq, e.client, Array.from(e.payload)])).toEqual([[1, 1, [10]], [2, 2, [20]], [3, 3, [30]], [4, 4, [40]]]);
       await store.close();
     });
 
