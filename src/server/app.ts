@@ -12,8 +12,17 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import type { ModelManifest } from '../core/manifest.ts';
+import { CatalogIngest } from './catalog-ingest.ts';
+import { registerCatalogRoutes } from './catalog-routes.ts';
+import { registerCors } from './cors.ts';
 import { currentVersion } from './current-version.ts';
+import { registerErrorReplies } from './http-errors.ts';
+import { feedSchema, healthSchema, manifestSchema } from './http-schemas.ts';
+import { MerchantDirectory } from './merchants.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerRateLimits } from './rate-limits.ts';
+import { registerRequestLog } from './request-log.ts';
 import { registerRoundRoutes, type FederationOptions } from './round-routes.ts';
 import { registerStorefront, type DeveloperCatalog, type StorefrontOptions } from './storefront.ts';
 
@@ -34,6 +43,15 @@ export interface AppOptions {
   federation?: FederationOptions;
   /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. The storefront's developer catalogue is added to these. */
   feeds?: Record<string, string>;
+  /** Merchants' keys, allowed origins and rate limits (merchants.ts); none by default: same-origin only. */
+  merchants?: MerchantDirectory;
+  /** Accept catalogues over HTTP (PUT /v1/catalogs/:name, catalog-routes.ts), keeping their feeds in `catalogsDir`. */
+  catalogIngest?: {
+    catalogsDir: string;
+    bodyLimit?: number;
+    /** Re-reads the model registry after an ingest; by default the registry is loaded again and swapped in. */
+    reloadModels?: () => Promise<void>;
+  };
 }
 
 /**
@@ -87,6 +105,8 @@ interface Feed {
   etag: string;
 }
 
+const feedOf = (bytes: Buffer): Feed => ({ bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` });
+
 /**
  * Reads and validates every merchant's feed once, at start-up, like the models: a feed the
  * widget could not parse stops the server here instead of failing in every shopper's browser.
@@ -100,7 +120,7 @@ async function loadFeeds(feeds: Record<string, string>): Promise<Map<string, Fee
     } catch (err) {
       throw new Error(`feed of merchant ${JSON.stringify(merchant)} (${path}): ${(err as Error).message}`);
     }
-    loaded.set(merchant, { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` });
+    loaded.set(merchant, feedOf(bytes));
   }
   return loaded;
 }
@@ -123,7 +143,16 @@ function setContentType(reply: FastifyReply, path: string): void {
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; registry: ModelRegistry }> {
   // Loading verifies every model file; a ModelIntegrityError here stops the server.
   const registry = await loadModelRegistry(options.modelsDir);
-  const app = Fastify({ logger: options.logger ?? false });
+  // Requests are logged once, on completion, by request-log.ts (without shopper identifiers).
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
+  const merchants = options.merchants ?? new MerchantDirectory([]);
+  const roundMerchant = (roundId: string) => options.federation?.coordinator.merchantOf(roundId);
+  registerErrorReplies(app);
+  registerRequestLog(app);
+  // Before every route: these collect the routes as they are added.
+  await registerOpenApi(app, registry.current.version);
+  await registerCors(app, { merchants, roundMerchant });
+  registerRateLimits(app, { merchants, roundMerchant });
   if (options.crossOriginIsolated) {
     app.addHook('onSend', async (_request, reply) => {
       reply.header('Cross-Origin-Opener-Policy', 'same-origin');
@@ -132,18 +161,18 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   }
 
   // Browsers ask for /favicon.ico on any page without an icon link (JSON, images).
-  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/favicon.svg', 301));
+  app.get('/favicon.ico', { schema: { summary: 'the icon, at /favicon.svg' } }, async (_request, reply) => reply.redirect('/favicon.svg', 301));
 
-  app.get('/healthz', async () => ({ status: 'ok', model: registry.current.version }));
+  app.get('/healthz', { schema: healthSchema }, async () => ({ status: 'ok', model: registry.current.version }));
 
-  app.get('/v1/manifest', async (_request, reply) => {
+  app.get('/v1/manifest', { schema: manifestSchema }, async (_request, reply) => {
     reply.header('Cache-Control', REVALIDATE);
     return registry.current;
   });
 
   // A Map, not the options object: a merchant named "constructor" must not find a prototype.
   const feeds = await loadFeeds(feedsWithDeveloper(options.feeds ?? {}, options.storefront?.developer));
-  app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', async (request, reply) => {
+  app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', { schema: feedSchema, config: { cors: 'feed-merchant' } }, async (request, reply) => {
     const feed = feeds.get(request.params.merchant);
     if (!feed) return reply.code(404).send({ error: `unknown merchant ${JSON.stringify(request.params.merchant)}` });
     // The widget re-checks the feed on every load; when it has not changed that costs a 304.
@@ -153,6 +182,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   if (options.federation) await registerRoundRoutes(app, options.federation);
+  if (options.catalogIngest) {
+    const { catalogsDir, bodyLimit } = options.catalogIngest;
+    // Until the registry reloads itself (model-registry.ts), swap a freshly loaded one in.
+    const reloadModels = options.catalogIngest.reloadModels ?? (async () => void Object.assign(registry, await loadModelRegistry(options.modelsDir)));
+    const ingest = new CatalogIngest({ modelsDir: options.modelsDir, catalogsDir, reloadModels, publishFeed: (name, bytes) => feeds.set(name, feedOf(bytes)) });
+    await registerCatalogRoutes(app, { ingest, merchants, bodyLimit });
+  }
 
   // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
   // prefers these exact routes, so / is the storefront home.
@@ -161,6 +197,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(fastifyStatic, {
     root: options.distDir,
     prefix: '/',
+    // Listed in the OpenAPI document like every other route.
+    schemaHide: false,
     cacheControl: false,
     dotfiles: 'ignore',
     setHeaders(reply, path) {
@@ -174,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     root: options.modelsDir,
     prefix: '/models/',
     decorateReply: false,
+    schemaHide: false,
     cacheControl: false,
     // Serve exactly the files verified at start-up and the pointer, nothing else in the folder.
     allowedPath(pathName) {

@@ -3,7 +3,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
+import { storedFeeds } from './catalog-ingest.ts';
+import { MerchantDirectory } from './merchants.ts';
 import { ModelIntegrityError } from './model-registry.ts';
+import { loggerOptions } from './request-log.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
 import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
 
@@ -15,20 +18,14 @@ const distDir = resolve(process.env.PRIVET_DIST_DIR ?? 'dist');
 const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog.json');
 // The developer page's research catalogue (gitignored; `npm run setup` builds it from ../shared when present).
 const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/scientific.json');
-// Federated rounds: their log in SQLite under PRIVET_DATA_DIR; merchants' API keys as
-// PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
+// Federated rounds' log (SQLite) and uploaded catalogues' feeds live under PRIVET_DATA_DIR.
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
+const catalogsDir = join(dataDir, 'catalogs');
+// Merchants' keys, origins and limits: PRIVET_MERCHANTS_FILE and/or PRIVET_MERCHANT_KEYS (merchants.ts).
+const merchants = MerchantDirectory.fromEnvironment(process.env);
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
-
-function merchantKeys(spec: string): Map<string, string> {
-  return new Map(spec.split(',').filter(Boolean).map((entry) => {
-    const [merchant, hash] = entry.split(':');
-    if (!merchant || !/^[0-9a-f]{64}$/.test(hash ?? '')) throw new Error(`PRIVET_MERCHANT_KEYS: "${entry}" is not merchant:<64 hex digits of SHA-256>`);
-    return [merchant, hash!];
-  }));
-}
 
 try {
   const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
@@ -39,12 +36,15 @@ try {
   const { app, registry } = await buildApp({
     modelsDir,
     distDir,
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    logger: loggerOptions(process.env.LOG_LEVEL ?? 'info'),
     crossOriginIsolated: process.env.PRIVET_CROSS_ORIGIN_ISOLATED === '1',
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
-    feeds: { demo: demoFeed },
-    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version, privacyBudget },
+    // Catalogues uploaded earlier (PUT /v1/catalogs/:name) are served again after a restart.
+    feeds: { ...storedFeeds(catalogsDir), demo: demoFeed },
+    merchants,
+    catalogIngest: { catalogsDir, bodyLimit: process.env.PRIVET_CATALOG_MAX_BYTES ? Number(process.env.PRIVET_CATALOG_MAX_BYTES) : undefined },
+    federation: { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => registry.current.version, privacyBudget },
   });
   await app.listen({ port, host });
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

@@ -12,14 +12,25 @@
  *
  * Errors are JSON {error}: 400 a malformed body, 401 a missing or wrong key or token, 404 no
  * such open round, 403 a round past the merchant's ε budget, 409 a message the protocol refuses
- * now (wrong phase, replay, wrong length).
+ * now (wrong phase, replay, wrong length). Request and reply schemas are in round-schemas.ts;
+ * each route's config names its CORS policy (cors.ts) and rate limit (rate-limits.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
+import { clientErrorMessage } from './http-errors.ts';
+import { bearerToken, merchantForKey } from './merchants.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
 import { RoundCoordinator, UnauthenticatedError } from './round-coordinator.ts';
+import { logRoundAdvanced, logRoundOpened } from './round-events.ts';
+import { advanceRoundSchema, checkInSchema, MAX_ROUND_LENGTH, messageSchema, openRoundSchema, replySchema, roundSchema } from './round-schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Keep the body as the exact bytes sent (the wire format is logged as uploaded). */
+    rawBody?: boolean;
+  }
+}
 
 export interface FederationOptions {
   coordinator: RoundCoordinator;
@@ -33,8 +44,7 @@ export interface FederationOptions {
   newRoundId?: () => string;
 }
 
-/** The longest update a round may carry; each round then checks its own exact length. */
-export const MAX_ROUND_LENGTH = 1_000_000;
+export { MAX_ROUND_LENGTH };
 // A masked input is 4 bytes a value in base64 (×4/3) plus a little JSON.
 const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
@@ -45,19 +55,11 @@ class HttpError extends Error {
   }
 }
 
-function bearer(request: FastifyRequest): string | undefined {
-  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-  return match?.[1];
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
+const bearer = (request: FastifyRequest) => bearerToken(request.headers.authorization);
 
 function merchantOf(request: FastifyRequest, keys: ReadonlyMap<string, string>): string {
-  const key = bearer(request);
-  if (key) {
-    const hash = sha256(key);
-    for (const [merchant, expected] of keys) if (timingSafeEqual(hash, Buffer.from(expected, 'hex'))) return merchant;
-  }
+  const merchant = merchantForKey(keys, bearer(request));
+  if (merchant !== undefined) return merchant;
   throw new HttpError(401, 'a merchant API key is required (Authorization: Bearer <key>)');
 }
 
@@ -70,65 +72,71 @@ function statusOf(error: Error): number {
   return 409;
 }
 
-function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy } {
-  let parsed: { length?: unknown; tolerance?: unknown; privacy?: unknown };
-  try {
-    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
-  } catch {
-    throw new HttpError(400, 'the body must be JSON: {"length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "tolerance"?: {"dropout", "collusion"}}');
-  }
-  const { length } = parsed;
-  if (!Number.isInteger(length) || (length as number) < 1 || (length as number) > MAX_ROUND_LENGTH) {
-    throw new HttpError(400, `length must be a whole number from 1 to ${MAX_ROUND_LENGTH}`);
-  }
-  const tolerance = (parsed.tolerance ?? DEFAULT_TOLERANCE) as SecAggTolerance;
-  for (const key of ['dropout', 'collusion'] as const) {
-    if (typeof tolerance[key] !== 'number' || !(tolerance[key] >= 0 && tolerance[key] < 1)) throw new HttpError(400, `tolerance.${key} must be a fraction in [0, 1)`);
-  }
+/** The open request's body, its types and ranges already checked by openRoundSchema. */
+interface OpenRequest {
+  length: number;
+  tolerance?: SecAggTolerance;
+  privacy: unknown;
+}
+
+function parseOpen(body: OpenRequest): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy } {
+  const tolerance = body.tolerance ?? DEFAULT_TOLERANCE;
   let privacy: RoundPrivacy;
   try {
-    privacy = checkRoundPrivacy(parsed.privacy);
+    privacy = checkRoundPrivacy(body.privacy);
   } catch (error) {
     throw new HttpError(400, (error as Error).message);
   }
-  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy };
+  return { length: body.length, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy };
 }
 
 export async function registerRoundRoutes(app: FastifyInstance, options: FederationOptions): Promise<void> {
   const { coordinator, merchantKeys } = options;
   const newRoundId = options.newRoundId ?? (() => crypto.randomUUID());
   await app.register(async (scope) => {
-    // Uploads are logged as the exact bytes the client sent: keep the body raw.
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MESSAGE_BODY_LIMIT }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error: Error & { statusCode?: number }, _request, reply: FastifyReply) => {
-      // Fastify's own (body too large, wrong content type) carry their status.
+    // Uploads are logged as the exact bytes the client sent: keep their bodies raw.
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MESSAGE_BODY_LIMIT }, (request, body, done) => {
+      if (request.routeOptions.config.rawBody) return done(null, body);
+      try {
+        done(null, JSON.parse((body as Buffer).toString('utf8')));
+      } catch {
+        done(new HttpError(400, 'the body must be JSON'));
+      }
+    });
+    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
+      // Fastify's own (body too large, wrong content type, schema) carry their status.
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : statusOf(error);
-      return reply.code(status).send({ error: error.message });
+      return reply.code(status).send({ error: clientErrorMessage(error, request) });
     });
 
-    scope.post('/v1/rounds', { bodyLimit: 16_384 }, async (request, reply) => {
+    // The key is checked before the body is read or validated: strangers learn nothing of the schema.
+    const requireMerchant = async (request: FastifyRequest) => void merchantOf(request, merchantKeys);
+    scope.post('/v1/rounds', { bodyLimit: 16_384, schema: openRoundSchema, config: { cors: 'off', rateLimit: 'merchant' }, onRequest: requireMerchant }, async (request, reply) => {
       const merchant = merchantOf(request, merchantKeys);
-      const { length, tolerance, privacy } = parseOpen(request.body as Buffer);
+      const { length, tolerance, privacy } = parseOpen(request.body as OpenRequest);
       const roundId = newRoundId();
       const spend = await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget);
+      logRoundOpened(request.log, { roundId, merchant, length, ...spend });
       return reply.code(201).send({ roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon } });
     });
 
-    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
+    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', { schema: advanceRoundSchema, config: { cors: 'off', rateLimit: 'merchant' } }, async (request) => {
       const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
+      logRoundAdvanced(request.log, summary);
       return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
     });
 
-    scope.get<{ Params: { roundId: string } }>('/v1/rounds/:roundId', async (request) => {
+    scope.get<{ Params: { roundId: string } }>('/v1/rounds/:roundId', { schema: roundSchema, config: { cors: 'round-merchant' } }, async (request) => {
       const { roundId } = request.params;
       const { length, tolerance } = coordinator.config(roundId);
       return { roundId, phase: coordinator.phase(roundId), length, tolerance };
     });
 
-    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/check-in', async (request, reply) =>
+    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/check-in', { schema: checkInSchema, config: { cors: 'round-merchant', rateLimit: 'checkIn' } }, async (request, reply) =>
       reply.code(201).send(await coordinator.checkIn(request.params.roundId)));
 
-    scope.post<{ Params: { roundId: string; kind: string } }>('/v1/rounds/:roundId/messages/:kind', async (request, reply) => {
+    const messageConfig = { cors: 'round-merchant', rateLimit: 'upload', rawBody: true } as const;
+    scope.post<{ Params: { roundId: string; kind: string } }>('/v1/rounds/:roundId/messages/:kind', { bodyLimit: MESSAGE_BODY_LIMIT, schema: messageSchema, config: messageConfig }, async (request, reply) => {
       const { roundId, kind } = request.params;
       if (!(CLIENT_MESSAGE_KINDS as readonly string[]).includes(kind)) throw new HttpError(404, `no message kind "${kind}" (expected ${CLIENT_MESSAGE_KINDS.join(', ')})`);
       if (!Buffer.isBuffer(request.body)) throw new HttpError(400, 'send the message as application/json');
@@ -136,7 +144,7 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       return reply.code(202).send();
     });
 
-    scope.get<{ Params: { roundId: string; index: string } }>('/v1/rounds/:roundId/reply/:index', async (request, reply) => {
+    scope.get<{ Params: { roundId: string; index: string } }>('/v1/rounds/:roundId/reply/:index', { schema: replySchema, config: { cors: 'round-merchant' } }, async (request, reply) => {
       const { roundId } = request.params;
       const index = Number(request.params.index);
       const due = coordinator.reply(roundId, index, bearer(request));
