@@ -5,7 +5,7 @@
  * in storefront.ts, rounds in round-coordinator.ts.
  */
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -144,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // Loading verifies every model file; a ModelIntegrityError here stops the server.
   const registry = await loadModelRegistry(options.modelsDir);
   // Requests are logged once, on completion, by request-log.ts (without shopper identifiers).
-  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
+  const app = Fastify({ logger: options.logger ?? false, logController: new LogController({ disableRequestLogging: true }) });
   const merchants = options.merchants ?? new MerchantDirectory([]);
   const roundMerchant = (roundId: string) => options.federation?.coordinator.merchantOf(roundId);
   registerErrorReplies(app);

@@ -69,6 +69,8 @@ export async function registerCatalogRoutes(app: FastifyInstance, options: Catal
   const { ingest, merchants } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   await app.register(async (scope) => {
+    // JSON or CSV, nothing else: a text/plain body would otherwise be read as CSV by accident.
+    scope.removeContentTypeParser('text/plain');
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
     scope.put<{ Params: { name: string }; Querystring: { currency?: string; licence?: string } }>(
       '/v1/catalogs/:name',

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 
-/** The logger options for Fastify (pass with `disableRequestLogging: true`: registerRequestLog logs instead). */
+/** The logger options for Fastify (with Fastify's own request lines off, LogController's disableRequestLogging: registerRequestLog logs instead). */
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream): NonNullable<FastifyServerOptions['logger']> {
   return {
     level,
