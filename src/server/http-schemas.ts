@@ -48,7 +48,7 @@ export const manifestSchema = {
       dims: { type: 'integer' },
       files: { type: 'array', items: openObject('a verified file', { name: { type: 'string' }, bytes: { type: 'integer' }, sha256: { type: 'string' }, dtype: { type: 'string' } }) },
       catalogs: { type: 'array', items: openObject('an embedded catalogue', { name: { type: 'string' }, items: { type: 'string' }, ids: { type: 'string' }, rows: { type: 'integer' } }) },
-      dp: openObject('the DP guarantee of this version', { epsilon: { type: 'number' }, delta: { type: 'number' }, rounds: { type: 'integer' } }),
+      dp: openObject('the DP guarantee of this version', { epsilon: { type: 'number' }, delta: { type: 'number' }, rounds: { type: 'number' } }),
     }),
   },
 } as const;

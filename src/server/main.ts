@@ -47,6 +47,8 @@ try {
     federation: { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => registry.current.version, privacyBudget },
   });
   await app.listen({ port, host });
+  // Finish in-flight requests and close the round database on a polite stop (and let --cpu-prof write its profile).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
   console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);

@@ -44,7 +44,6 @@ export interface FederationOptions {
   newRoundId?: () => string;
 }
 
-export { MAX_ROUND_LENGTH };
 // A masked input is 4 bytes a value in base64 (×4/3) plus a little JSON.
 const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
