@@ -8,8 +8,8 @@
  *   cors: 'feed-merchant'   the merchant named by :merchant (its product feed)
  *   cors: 'off'             none: the merchant API, called from merchants' servers
  *
- * A request with no Origin, or from the server's own origin (the demo store), is always
- * served. A request from any other origin is refused with 403 before its body is read (a
+ * A request with no Origin, or from the server's own host (the demo store; any scheme, since a
+ * TLS proxy may stand in front), is always served. A request from any other origin is refused with 403 before its body is read (a
  * no-preflight "simple" POST would otherwise still run). Preflights (OPTIONS) are answered
  * for the route they ask about, from a table of the routes as registered.
  */
@@ -74,7 +74,8 @@ export async function registerCors(app: FastifyInstance, options: CorsOptions): 
     return (id && merchants.get(id)?.origins) || [];
   };
   const isAllowed = (list: ReadonlySet<string> | readonly string[], origin: string) => (list instanceof Set ? list.has(origin) : (list as readonly string[]).includes(origin));
-  const sameOrigin = (request: FastifyRequest, origin: string) => origin === `${request.protocol}://${request.host}`;
+  // The host alone: behind a TLS-terminating proxy the server sees http while the page is https.
+  const sameOrigin = (request: FastifyRequest, origin: string) => URL.canParse(origin) && new URL(origin).host === request.host;
   const refuse = (reply: FastifyReply, origin: string) =>
     reply.code(403).send({ error: `origin ${origin} may not call this route: only the origins its merchant configured (PRIVET_MERCHANTS_FILE) may` });
 

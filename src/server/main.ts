@@ -23,6 +23,8 @@ const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 const catalogsDir = join(dataDir, 'catalogs');
 // Merchants' keys, origins and limits: PRIVET_MERCHANTS_FILE and/or PRIVET_MERCHANT_KEYS (merchants.ts).
 const merchants = MerchantDirectory.fromEnvironment(process.env);
+const catalogMaxBytes = process.env.PRIVET_CATALOG_MAX_BYTES === undefined ? undefined : Number(process.env.PRIVET_CATALOG_MAX_BYTES);
+if (catalogMaxBytes !== undefined && !(Number.isSafeInteger(catalogMaxBytes) && catalogMaxBytes > 0)) throw new Error(`PRIVET_CATALOG_MAX_BYTES must be a whole number of bytes, got ${process.env.PRIVET_CATALOG_MAX_BYTES}`);
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
@@ -43,7 +45,7 @@ try {
     // Catalogues uploaded earlier (PUT /v1/catalogs/:name) are served again after a restart.
     feeds: { ...storedFeeds(catalogsDir), demo: demoFeed },
     merchants,
-    catalogIngest: { catalogsDir, bodyLimit: process.env.PRIVET_CATALOG_MAX_BYTES ? Number(process.env.PRIVET_CATALOG_MAX_BYTES) : undefined },
+    catalogIngest: { catalogsDir, bodyLimit: catalogMaxBytes },
     federation: { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => registry.current.version, privacyBudget },
   });
   await app.listen({ port, host });

@@ -43,7 +43,8 @@ describe('CORS', () => {
     fetch(`${base}${path}`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,content-type' } });
 
   it('serves requests without an Origin and from its own origin, with no CORS headers', async () => {
-    for (const response of [await get('/v1/manifest'), await get('/v1/manifest', base)]) {
+    const behindTlsProxy = base.replace('http:', 'https:');
+    for (const response of [await get('/v1/manifest'), await get('/v1/manifest', base), await get('/v1/manifest', behindTlsProxy)]) {
       expect(response.status).toBe(200);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
     }
