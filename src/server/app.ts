@@ -5,16 +5,25 @@
  * storefront's pages in storefront.ts, rounds in round-coordinator.ts, jobs in training-jobs.ts.
  */
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import type { ModelManifest } from '../core/manifest.ts';
+import { CatalogIngest } from './catalog-ingest.ts';
+import { registerCatalogRoutes } from './catalog-routes.ts';
+import { registerCors } from './cors.ts';
 import { currentVersion } from './current-version.ts';
+import { registerErrorReplies } from './http-errors.ts';
+import { feedSchema, healthSchema, manifestSchema } from './http-schemas.ts';
+import { MerchantDirectory } from './merchants.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
 import { registerModelRoutes } from './model-routes.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerRateLimits } from './rate-limits.ts';
+import { registerRequestLog } from './request-log.ts';
 import { registerRoundRoutes, type FederationOptions } from './round-routes.ts';
 import { registerStorefront, type DeveloperCatalog, type StorefrontOptions } from './storefront.ts';
 import { TrainingJobRunner, type TrainingRunnerOptions } from './training-jobs.ts';
@@ -42,6 +51,15 @@ export interface AppOptions {
   training?: Omit<TrainingRunnerOptions, 'registry' | 'log'> & { merchantKeys: ReadonlyMap<string, string> };
   /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. The storefront's developer catalogue is added to these. */
   feeds?: Record<string, string>;
+  /** Merchants' keys, allowed origins and rate limits (merchants.ts); none by default: same-origin only. */
+  merchants?: MerchantDirectory;
+  /** Accept catalogues over HTTP (PUT /v1/catalogs/:name, catalog-routes.ts), keeping their feeds in `catalogsDir`. */
+  catalogIngest?: {
+    catalogsDir: string;
+    bodyLimit?: number;
+    /** Re-reads the model registry after an ingest; by default the current version is verified again and served. */
+    reloadModels?: () => Promise<void>;
+  };
 }
 
 /**
@@ -95,6 +113,8 @@ interface Feed {
   etag: string;
 }
 
+const feedOf = (bytes: Buffer): Feed => ({ bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` });
+
 /**
  * Reads and validates every merchant's feed once, at start-up, like the models: a feed the
  * widget could not parse stops the server here instead of failing in every shopper's browser.
@@ -108,7 +128,7 @@ async function loadFeeds(feeds: Record<string, string>): Promise<Map<string, Fee
     } catch (err) {
       throw new Error(`feed of merchant ${JSON.stringify(merchant)} (${path}): ${(err as Error).message}`);
     }
-    loaded.set(merchant, { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` });
+    loaded.set(merchant, feedOf(bytes));
   }
   return loaded;
 }
@@ -131,7 +151,16 @@ function setContentType(reply: FastifyReply, path: string): void {
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; registry: ModelRegistry; trainingJobs: TrainingJobRunner | null }> {
   // Loading verifies every model file; a ModelIntegrityError here stops the server.
   const registry = await loadModelRegistry(options.modelsDir);
-  const app = Fastify({ logger: options.logger ?? false });
+  // Requests are logged once, on completion, by request-log.ts (without shopper identifiers).
+  const app = Fastify({ logger: options.logger ?? false, logController: new LogController({ disableRequestLogging: true }) });
+  const merchants = options.merchants ?? new MerchantDirectory([]);
+  const roundMerchant = (roundId: string) => options.federation?.coordinator.merchantOf(roundId);
+  registerErrorReplies(app);
+  registerRequestLog(app);
+  // Before every route: these collect the routes as they are added.
+  await registerOpenApi(app, registry.current.version);
+  await registerCors(app, { merchants, roundMerchant });
+  registerRateLimits(app, { merchants, roundMerchant });
   if (options.crossOriginIsolated) {
     app.addHook('onSend', async (_request, reply) => {
       reply.header('Cross-Origin-Opener-Policy', 'same-origin');
@@ -140,18 +169,18 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   }
 
   // Browsers ask for /favicon.ico on any page without an icon link (JSON, images).
-  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/favicon.svg', 301));
+  app.get('/favicon.ico', { schema: { summary: 'the icon, at /favicon.svg' } }, async (_request, reply) => reply.redirect('/favicon.svg', 301));
 
-  app.get('/healthz', async () => ({ status: 'ok', model: registry.current.version }));
+  app.get('/healthz', { schema: healthSchema }, async () => ({ status: 'ok', model: registry.current.version }));
 
-  app.get('/v1/manifest', async (_request, reply) => {
+  app.get('/v1/manifest', { schema: manifestSchema }, async (_request, reply) => {
     reply.header('Cache-Control', REVALIDATE);
     return registry.current;
   });
 
   // A Map, not the options object: a merchant named "constructor" must not find a prototype.
   const feeds = await loadFeeds(feedsWithDeveloper(options.feeds ?? {}, options.storefront?.developer));
-  app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', async (request, reply) => {
+  app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', { schema: feedSchema, config: { cors: 'feed-merchant' } }, async (request, reply) => {
     const feed = feeds.get(request.params.merchant);
     if (!feed) return reply.code(404).send({ error: `unknown merchant ${JSON.stringify(request.params.merchant)}` });
     // The widget re-checks the feed on every load; when it has not changed that costs a 304.
@@ -161,6 +190,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   if (options.federation) await registerRoundRoutes(app, options.federation);
+  if (options.catalogIngest) {
+    const { catalogsDir, bodyLimit } = options.catalogIngest;
+    // The ingest rewrote the current version's manifest: verify it again and serve it.
+    const reloadModels = options.catalogIngest.reloadModels ?? (async () => void (await registry.makeCurrent(registry.current.version)));
+    const ingest = new CatalogIngest({ modelsDir: options.modelsDir, catalogsDir, reloadModels, publishFeed: (name, bytes) => feeds.set(name, feedOf(bytes)) });
+    await registerCatalogRoutes(app, { ingest, merchants, bodyLimit });
+  }
 
   let trainingJobs: TrainingJobRunner | null = null;
   if (options.training) {
@@ -179,6 +215,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   await app.register(fastifyStatic, {
     root: options.distDir,
     prefix: '/',
+    // Listed in the OpenAPI document like every other route.
+    schemaHide: false,
     cacheControl: false,
     dotfiles: 'ignore',
     setHeaders(reply, path) {
@@ -193,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     root: options.modelsDir,
     prefix: '/models/',
     decorateReply: false,
+    schemaHide: false,
     cacheControl: false,
     // Serve exactly the files of verified versions (at start-up or since, when published) and
     // the pointer, nothing else in the folder.

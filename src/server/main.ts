@@ -6,6 +6,9 @@ import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError, type ModelRegistry } from './model-registry.ts';
 import { currentRankerOf, FederatedRanker } from './federated-ranker.ts';
 import { currentVersion } from './current-version.ts';
+import { storedFeeds } from './catalog-ingest.ts';
+import { MerchantDirectory } from './merchants.ts';
+import { loggerOptions } from './request-log.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
 import type { FederationOptions } from './round-routes.ts';
 import { parseSchedules, RoundScheduler } from './round-scheduler.ts';
@@ -21,9 +24,13 @@ const demoFeed = resolve(import.meta.dirname, '../../public/catalog/demo-catalog
 // The developer page's research catalogue (gitignored; `npm run setup` builds it from ../shared when present).
 const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/scientific.json');
 // Federated rounds: their log in PostgreSQL when PRIVET_DATABASE_URL=postgres://… names one (several
-// servers may share it), otherwise in SQLite under PRIVET_DATA_DIR; merchants' API keys as
-// PRIVET_MERCHANT_KEYS="merchant:<sha256 hex of its key>,…" (none: no merchant can open a round).
+// servers may share it), otherwise in SQLite under PRIVET_DATA_DIR; uploaded catalogues' feeds live there too.
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
+const catalogsDir = join(dataDir, 'catalogs');
+// Merchants' keys, origins and limits: PRIVET_MERCHANTS_FILE and/or PRIVET_MERCHANT_KEYS (merchants.ts).
+const merchants = MerchantDirectory.fromEnvironment(process.env);
+const catalogMaxBytes = process.env.PRIVET_CATALOG_MAX_BYTES === undefined ? undefined : Number(process.env.PRIVET_CATALOG_MAX_BYTES);
+if (catalogMaxBytes !== undefined && !(Number.isSafeInteger(catalogMaxBytes) && catalogMaxBytes > 0)) throw new Error(`PRIVET_CATALOG_MAX_BYTES must be a whole number of bytes, got ${process.env.PRIVET_CATALOG_MAX_BYTES}`);
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
 // Rounds the server runs by itself: PRIVET_ROUND_SCHEDULE, a JSON list (README); the demo store's by default.
@@ -42,14 +49,6 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const trainEvery = Number(process.env.PRIVET_TRAIN_EVERY_ROUNDS ?? 0);
 if (!(Number.isInteger(trainEvery) && trainEvery >= 0)) throw new Error(`PRIVET_TRAIN_EVERY_ROUNDS must be a whole number ≥ 0, got ${process.env.PRIVET_TRAIN_EVERY_ROUNDS}`);
 
-function merchantKeys(spec: string): Map<string, string> {
-  return new Map(spec.split(',').filter(Boolean).map((entry) => {
-    const [merchant, hash] = entry.split(':');
-    if (!merchant || !/^[0-9a-f]{64}$/.test(hash ?? '')) throw new Error(`PRIVET_MERCHANT_KEYS: "${entry}" is not merchant:<64 hex digits of SHA-256>`);
-    return [merchant, hash!];
-  }));
-}
-
 try {
   const catalog = parseCatalog(JSON.parse(readFileSync(demoFeed, 'utf8')));
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
@@ -57,7 +56,7 @@ try {
   mkdirSync(dataDir, { recursive: true });
   const store = await openRoundStore({ databaseUrl: process.env.PRIVET_DATABASE_URL, sqliteFile: join(dataDir, 'rounds.sqlite') });
   const coordinator = await RoundCoordinator.restore(store);
-  const keys = merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? '');
+  const keys = merchants.keyHashes();
   let registryRef: ModelRegistry | null = null;
   // Re-verified and served at once: the manifest endpoint follows the new ranker without a restart.
   const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta, onPublished: (m) => registryRef?.makeCurrent(m.version).catch((error: Error) => console.error(`privet: the federated ranker was written but could not be served: ${error.message}`)) });
@@ -70,11 +69,14 @@ try {
   const { app, registry, trainingJobs } = await buildApp({
     modelsDir,
     distDir,
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    logger: loggerOptions(process.env.LOG_LEVEL ?? 'info'),
     crossOriginIsolated: process.env.PRIVET_CROSS_ORIGIN_ISOLATED === '1',
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
-    feeds: { demo: demoFeed },
+    // Catalogues uploaded earlier (PUT /v1/catalogs/:name) are served again after a restart.
+    feeds: { ...storedFeeds(catalogsDir), demo: demoFeed },
+    merchants,
+    catalogIngest: { catalogsDir, bodyLimit: catalogMaxBytes },
     federation,
     training: { merchantKeys: keys, trainer: { ...DEFAULT_TRAINER, command: join(repoRoot, DEFAULT_TRAINER.command), cwd: repoRoot }, timeoutMs: trainingTimeoutS * 1000 },
   });
@@ -93,9 +95,9 @@ try {
   scheduler.start();
   app.addHook('onClose', () => scheduler.stop());
   await app.listen({ port, host });
-  // A training job runs in its own process group (so a kill reaches torchrun's workers), which
-  // also keeps Ctrl-C from reaching it: closing the app cancels it.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
+  // Finish in-flight requests, close the round database and cancel a running training job (its
+  // own process group keeps Ctrl-C from reaching it) on a polite stop.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
   console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);

@@ -224,6 +224,11 @@ export class RoundCoordinator {
     }
   }
 
+  /** The merchant that opened the round, or undefined when no such round is open. */
+  merchantOf(roundId: string): string | undefined {
+    return this.#rounds.get(roundId)?.merchant;
+  }
+
   /** The round's parameters as opened. */
   config(roundId: string): RoundConfig {
     return this.#live(roundId).server.config;

@@ -15,16 +15,27 @@
  *
  * Errors are JSON {error}: 400 a malformed body, 401 a missing or wrong key or token, 404 no
  * such open round, 403 a round past the merchant's ε budget, 409 a message the protocol refuses
- * now (wrong phase, replay, wrong length).
+ * now (wrong phase, replay, wrong length). Request and reply schemas are in round-schemas.ts;
+ * each route's config names its CORS policy (cors.ts) and rate limit (rate-limits.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
 import { HttpError } from './http-error.ts';
+import { clientErrorMessage } from './http-errors.ts';
 import { bearer, merchantOf } from './merchant-auth.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
 import { RoundCoordinator, UnauthenticatedError, type OpenRound } from './round-coordinator.ts';
+import { logRoundAdvanced, logRoundOpened } from './round-events.ts';
+import { advanceRoundSchema, checkInSchema, listRoundsSchema, MAX_ROUND_LENGTH, messageSchema, openRoundSchema, joinableRoundSchema, replySchema, roundSchema } from './round-schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Keep the body as the exact bytes sent (the wire format is logged as uploaded). */
+    rawBody?: boolean;
+  }
+}
 
 export interface FederationOptions {
   coordinator: RoundCoordinator;
@@ -44,8 +55,6 @@ export interface FederationOptions {
   newRoundId?: () => string;
 }
 
-/** The longest update a round may carry; each round then checks its own exact length. */
-export const MAX_ROUND_LENGTH = 1_000_000;
 // A masked input is 4 bytes a value in base64 (×4/3) plus a little JSON.
 const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
@@ -120,43 +129,47 @@ function parseOpen(value: unknown, rankerOf: FederationOptions['rankerOf'], now:
 export async function openRound(options: FederationOptions, merchant: string, request: unknown, roundId: string) {
   const { length, tolerance, privacy, plan } = parseOpen(request, options.rankerOf, (options.now ?? Date.now)());
   const spend = await options.coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget, plan);
-  return { roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon }, plan };
+  return { roundId, length, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon }, plan };
 }
 
 export async function registerRoundRoutes(app: FastifyInstance, options: FederationOptions): Promise<void> {
   const { coordinator, merchantKeys } = options;
   const newRoundId = options.newRoundId ?? (() => crypto.randomUUID());
   await app.register(async (scope) => {
-    // Uploads are logged as the exact bytes the client sent: keep the body raw.
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MESSAGE_BODY_LIMIT }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error: Error & { statusCode?: number }, _request, reply: FastifyReply) => {
-      // Fastify's own (body too large, wrong content type) carry their status.
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : statusOf(error);
-      return reply.code(status).send({ error: error.message });
-    });
-
-    scope.post('/v1/rounds', { bodyLimit: 16_384 }, async (request, reply) => {
-      const merchant = merchantOf(request, merchantKeys);
-      let body: unknown;
+    // Uploads are logged as the exact bytes the client sent: keep their bodies raw.
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MESSAGE_BODY_LIMIT }, (request, body, done) => {
+      if (request.routeOptions.config.rawBody) return done(null, body);
       try {
-        body = JSON.parse((request.body as Buffer).toString('utf8'));
+        done(null, JSON.parse((body as Buffer).toString('utf8')));
       } catch {
-        throw new HttpError(400, `the body must be JSON: ${OPEN_SHAPE}`);
+        done(new HttpError(400, 'the body must be JSON'));
       }
-      return reply.code(201).send(await openRound(options, merchant, body, newRoundId()));
+    });
+    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
+      // Fastify's own (body too large, wrong content type, schema) carry their status.
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : statusOf(error);
+      return reply.code(status).send({ error: clientErrorMessage(error, request) });
     });
 
-    scope.get<{ Querystring: { limit?: string } }>('/v1/rounds', async (request) => {
+    // The key is checked before the body is read or validated: strangers learn nothing of the schema.
+    const requireMerchant = async (request: FastifyRequest) => void merchantOf(request, merchantKeys);
+    scope.post('/v1/rounds', { bodyLimit: 16_384, schema: openRoundSchema, config: { cors: 'off', rateLimit: 'merchant' }, onRequest: requireMerchant }, async (request, reply) => {
       const merchant = merchantOf(request, merchantKeys);
-      const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError(400, 'limit must be a whole number from 1 to 1000');
+      const opened = await openRound(options, merchant, request.body, newRoundId());
+      logRoundOpened(request.log, { roundId: opened.roundId, merchant, length: opened.length, ...opened.privacy });
+      return reply.code(201).send(opened);
+    });
+
+    scope.get<{ Querystring: { limit?: number } }>('/v1/rounds', { schema: listRoundsSchema, config: { cors: 'off', rateLimit: 'merchant' }, onRequest: requireMerchant }, async (request) => {
+      const merchant = merchantOf(request, merchantKeys);
+      const limit = request.query.limit ?? 100;
       const published = options.published?.(merchant);
       const rounds = await coordinator.history(merchant, limit);
       return { rounds: rounds.map((r) => ({ ...r, published: published?.get(r.roundId) ?? null })) };
     });
 
     // Registered before /v1/rounds/:roundId: "open" is not a round id.
-    scope.get<{ Querystring: { merchant?: string } }>('/v1/rounds/open', async (request, reply) => {
+    scope.get<{ Querystring: { merchant?: string } }>('/v1/rounds/open', { schema: joinableRoundSchema }, async (request, reply) => {
       const { merchant } = request.query;
       if (!merchant) throw new HttpError(400, 'name the merchant: /v1/rounds/open?merchant=<data-merchant>');
       const round = joinableRound(coordinator.openRounds(), merchant, (options.now ?? Date.now)());
@@ -164,21 +177,23 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       return reply.header('Cache-Control', 'no-store').send(round);
     });
 
-    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
+    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', { schema: advanceRoundSchema, config: { cors: 'off', rateLimit: 'merchant' } }, async (request) => {
       const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
+      logRoundAdvanced(request.log, summary);
       return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
     });
 
-    scope.get<{ Params: { roundId: string } }>('/v1/rounds/:roundId', async (request) => {
+    scope.get<{ Params: { roundId: string } }>('/v1/rounds/:roundId', { schema: roundSchema, config: { cors: 'round-merchant' } }, async (request) => {
       const { roundId } = request.params;
       const { length, tolerance } = coordinator.config(roundId);
       return { roundId, phase: coordinator.phase(roundId), length, tolerance };
     });
 
-    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/check-in', async (request, reply) =>
+    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/check-in', { schema: checkInSchema, config: { cors: 'round-merchant', rateLimit: 'checkIn' } }, async (request, reply) =>
       reply.code(201).send(await coordinator.checkIn(request.params.roundId)));
 
-    scope.post<{ Params: { roundId: string; kind: string } }>('/v1/rounds/:roundId/messages/:kind', async (request, reply) => {
+    const messageConfig = { cors: 'round-merchant', rateLimit: 'upload', rawBody: true } as const;
+    scope.post<{ Params: { roundId: string; kind: string } }>('/v1/rounds/:roundId/messages/:kind', { bodyLimit: MESSAGE_BODY_LIMIT, schema: messageSchema, config: messageConfig }, async (request, reply) => {
       const { roundId, kind } = request.params;
       if (!(CLIENT_MESSAGE_KINDS as readonly string[]).includes(kind)) throw new HttpError(404, `no message kind "${kind}" (expected ${CLIENT_MESSAGE_KINDS.join(', ')})`);
       if (!Buffer.isBuffer(request.body)) throw new HttpError(400, 'send the message as application/json');
@@ -186,7 +201,7 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       return reply.code(202).send();
     });
 
-    scope.get<{ Params: { roundId: string; index: string } }>('/v1/rounds/:roundId/reply/:index', async (request, reply) => {
+    scope.get<{ Params: { roundId: string; index: string } }>('/v1/rounds/:roundId/reply/:index', { schema: replySchema, config: { cors: 'round-merchant' } }, async (request, reply) => {
       const { roundId } = request.params;
       const index = Number(request.params.index);
       const due = coordinator.reply(roundId, index, bearer(request));

@@ -119,8 +119,8 @@ describe('round API', () => {
     const post = (url: string, init: RequestInit = {}) => fetch(`${base}${url}`, { method: 'POST', ...init });
     expect((await post('/v1/rounds', { headers: { 'Content-Type': 'application/json' }, body: '{"length":4}' })).status).toBe(401);
     expect((await post('/v1/rounds', { headers: { ...merchant, Authorization: 'Bearer wrong' }, body: '{"length":4}' })).status).toBe(401);
-    const badLength = await post('/v1/rounds', { headers: merchant, body: '{"length":0}' });
-    expect([badLength.status, ((await badLength.json()) as { error: string }).error]).toEqual([400, 'length must be a whole number from 1 to 1000000']);
+    const badLength = await post('/v1/rounds', { headers: merchant, body: JSON.stringify({ length: 0, privacy: ROUND_PRIVACY }) });
+    expect([badLength.status, ((await badLength.json()) as { error: string }).error]).toEqual([400, 'body/length must be >= 1']);
     expect((await post('/v1/rounds', { headers: merchant, body: JSON.stringify({ length: 4, pad: 'x'.repeat(20_000) }) })).status).toBe(413);
     expect((await post('/v1/rounds/nope/check-in')).status).toBe(404);
 
@@ -164,7 +164,7 @@ it("opens no round past a merchant's ε budget; rounds still open count, aborted
     expect(await advance(base, second.roundId)).toMatchObject({ phase: 'aborted' });
     expect((await open()).status).toBe(201);
     const missing = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH }) });
-    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([400, 'privacy.sampleRate must be a fraction in (0, 1]: the expected cohort over the eligible shoppers']);
+    expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([400, "body must have required property 'privacy'"]);
   } finally {
     await app.close();
   }
