@@ -14,6 +14,7 @@
  * optimizer apply to the sum it returns.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RoundAnnouncement } from '../core/round-announcement.ts';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
 import { spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
@@ -31,8 +32,20 @@ interface Replies {
   result?: RoundResult;
 }
 
+/** What a round announces to browsers beyond its SecAgg+ config: the model it updates, its encoding and its check-in deadline. */
+export interface RoundListing {
+  catalog: string;
+  ranker: string;
+  fixedPoint: { scale: number };
+  checkInUntil: number;
+}
+
 interface LiveRound {
   merchant: string;
+  modelVersion: string;
+  privacy: RoundPrivacy;
+  /** Absent for a round opened without a catalogue and ranker: no browser can find it. */
+  listing?: RoundListing;
   server: SecAggServer;
   replies: Replies;
   /** SHA-256 of each checked-in client's token, by its index: only the token's holder may speak for that index. */
@@ -84,12 +97,12 @@ export class RoundCoordinator {
    * what it spends. The round's privacy settings and spend are kept with its config. Opens run
    * one at a time, so two rounds cannot each take the last of a budget.
    */
-  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget): Promise<PrivacySpend> {
+  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget, listing?: RoundListing): Promise<PrivacySpend> {
     const opened = this.#opening.then(async () => {
       const server = new SecAggServer(config);
       const spend = await spendFor(this.#store, merchant, privacy, budget);
-      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend }, openedAt: this.#now() });
-      this.#rounds.set(config.roundId, { merchant, server, replies: {}, tokens: new Map() });
+      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend, ...(listing && { listing }) }, openedAt: this.#now() });
+      this.#rounds.set(config.roundId, { merchant, modelVersion, privacy, ...(listing && { listing }), server, replies: {}, tokens: new Map() });
       return spend;
     });
     this.#opening = opened.catch(() => undefined);
@@ -160,6 +173,19 @@ export class RoundCoordinator {
     }
   }
 
+  /** The merchant's round that browsers may still check in to, as announced to them, or null. */
+  announcement(merchant: string): RoundAnnouncement | null {
+    for (const round of this.#rounds.values()) {
+      const { listing, server } = round;
+      if (round.merchant !== merchant || !listing || server.state !== 'advertising' || this.#now() >= listing.checkInUntil) continue;
+      const { roundId, length, tolerance } = server.config;
+      const { sampleRate, noiseMultiplier, clipNorm } = round.privacy;
+      return { roundId, merchant, modelVersion: round.modelVersion, catalog: listing.catalog, ranker: listing.ranker, length, tolerance,
+        privacy: { sampleRate, noiseMultiplier, clipNorm }, fixedPoint: listing.fixedPoint, checkInUntil: listing.checkInUntil };
+    }
+    return null;
+  }
+
   /** The round's parameters as opened. */
   config(roundId: string): RoundConfig {
     return this.#live(roundId).server.config;
@@ -209,7 +235,9 @@ export class RoundCoordinator {
   }
 
   async #rebuild(record: RoundRecord): Promise<void> {
-    const round: LiveRound = { merchant: record.merchant, server: new SecAggServer(record.config as RoundConfig), replies: {}, tokens: new Map() };
+    const config = record.config as RoundConfig & { privacy: RoundPrivacy; listing?: RoundListing };
+    const round: LiveRound = { merchant: record.merchant, modelVersion: record.modelVersion, privacy: config.privacy, ...(config.listing && { listing: config.listing }),
+      server: new SecAggServer(config), replies: {}, tokens: new Map() };
     for (const event of await this.#store.events(record.id)) {
       if (event.client === null) this.#change(round, event.kind as PhaseChange);
       else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));

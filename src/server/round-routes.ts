@@ -3,7 +3,8 @@
  * rounds with their API key; browsers check in, upload their SecAgg+ messages as the wire
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
- *   POST /v1/rounds                          merchant key   {length, privacy, tolerance?} → 201 {roundId, privacy spend}
+ *   POST /v1/rounds                          merchant key   {length, privacy, tolerance?, catalog?, ranker?, fixedPoint?, checkInSeconds?} → 201 {roundId, privacy spend}
+ *   GET  /v1/rounds/open?merchant=           anyone         → 200 the round announcement (core/round-announcement.ts), 204 none
  *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
  *   POST /v1/rounds/:roundId/check-in        anyone         → 201 {index, token}
@@ -19,7 +20,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
-import { RoundCoordinator, UnauthenticatedError } from './round-coordinator.ts';
+import { RoundCoordinator, UnauthenticatedError, type RoundListing } from './round-coordinator.ts';
 
 export interface FederationOptions {
   coordinator: RoundCoordinator;
@@ -38,6 +39,9 @@ export const MAX_ROUND_LENGTH = 1_000_000;
 // A masked input is 4 bytes a value in base64 (×4/3) plus a little JSON.
 const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
+const DEFAULT_CHECK_IN_SECONDS = 300;
+/** 2^16 codes per unit: with C ≤ 2 a cohort of thousands stays far from wrapping the ring (fixed-point.ts). */
+const DEFAULT_FIXED_POINT_SCALE = 2 ** 16;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -70,8 +74,20 @@ function statusOf(error: Error): number {
   return 409;
 }
 
-function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy } {
-  let parsed: { length?: unknown; tolerance?: unknown; privacy?: unknown };
+/** The announcement of a round for browsers: only with the catalogue and the ranker file it updates. */
+function parseListing(parsed: { catalog?: unknown; ranker?: unknown; fixedPoint?: unknown; checkInSeconds?: unknown }, now: number): RoundListing | undefined {
+  const { catalog, ranker } = parsed;
+  if (catalog === undefined && ranker === undefined) return undefined;
+  if (typeof catalog !== 'string' || !catalog || typeof ranker !== 'string' || !ranker) throw new HttpError(400, 'catalog and ranker must be given together, as the catalogue name and its ranker file in the manifest');
+  const scale = (parsed.fixedPoint as { scale?: unknown } | undefined)?.scale ?? DEFAULT_FIXED_POINT_SCALE;
+  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) throw new HttpError(400, 'fixedPoint.scale must be a positive number');
+  const seconds = parsed.checkInSeconds ?? DEFAULT_CHECK_IN_SECONDS;
+  if (typeof seconds !== 'number' || !(seconds > 0) || !Number.isFinite(seconds)) throw new HttpError(400, 'checkInSeconds must be a positive number');
+  return { catalog, ranker, fixedPoint: { scale }, checkInUntil: now + seconds * 1000 };
+}
+
+function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy; listing: RoundListing | undefined } {
+  let parsed: { length?: unknown; tolerance?: unknown; privacy?: unknown; catalog?: unknown; ranker?: unknown; fixedPoint?: unknown; checkInSeconds?: unknown };
   try {
     parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
   } catch {
@@ -91,7 +107,7 @@ function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; 
   } catch (error) {
     throw new HttpError(400, (error as Error).message);
   }
-  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy };
+  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy, listing: parseListing(parsed, Date.now()) };
 }
 
 export async function registerRoundRoutes(app: FastifyInstance, options: FederationOptions): Promise<void> {
@@ -108,15 +124,24 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
 
     scope.post('/v1/rounds', { bodyLimit: 16_384 }, async (request, reply) => {
       const merchant = merchantOf(request, merchantKeys);
-      const { length, tolerance, privacy } = parseOpen(request.body as Buffer);
+      const { length, tolerance, privacy, listing } = parseOpen(request.body as Buffer);
       const roundId = newRoundId();
-      const spend = await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget);
+      const spend = await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget, listing);
       return reply.code(201).send({ roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon } });
     });
 
     scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
       const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
       return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
+    });
+
+    // Registered before /v1/rounds/:roundId: "open" is not a round id.
+    scope.get<{ Querystring: { merchant?: string } }>('/v1/rounds/open', async (request, reply) => {
+      const { merchant } = request.query;
+      if (!merchant) throw new HttpError(400, 'name the merchant: /v1/rounds/open?merchant=<data-merchant>');
+      const announcement = coordinator.announcement(merchant);
+      reply.header('Cache-Control', 'no-store');
+      return announcement ? reply.send(announcement) : reply.code(204).send();
     });
 
     scope.get<{ Params: { roundId: string } }>('/v1/rounds/:roundId', async (request) => {

@@ -11,7 +11,7 @@ import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { registerRoundRoutes } from '../../src/server/round-routes.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { repoRoot } from '../support/models.ts';
-import { HttpRoundClient } from '../support/round-http-client.ts';
+import { fetchOpenRound, HttpRoundClient, type RoundRequest } from '../../src/client/round-http-client.ts';
 import { MERCHANT_KEY, merchantKeys, OTHER_MERCHANT_KEY, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
@@ -181,4 +181,46 @@ it('loses nothing it accepted when the server is killed with SIGKILL mid-round, 
   } finally {
     await kill();
   }
+});
+
+describe('round discovery', () => {
+  let app: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    app = Fastify();
+    const path = join(mkdtempSync(join(tmpdir(), 'privet-discovery-')), 'rounds.sqlite');
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => app.close());
+
+  const open = (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, privacy: ROUND_PRIVACY, ...body }) });
+
+  it('announces the merchant\'s round while it admits clients, with what a browser needs to decide', async () => {
+    // A round opened without a catalogue and ranker is not for browsers.
+    await openRound(base);
+    expect(await fetchOpenRound(base, 'm1')).toBeNull();
+    const before = Date.now();
+    const response = await open({ catalog: 'demo', ranker: 'ranker.demo.abc.json', fixedPoint: { scale: 4096 }, checkInSeconds: 60 });
+    const { roundId } = (await response.json()) as { roundId: string };
+    const requests: RoundRequest[] = [];
+    const announced = await fetchOpenRound(base, 'm1', { onRequest: (r) => requests.push(r) });
+    expect(announced).toMatchObject({ roundId, merchant: 'm1', modelVersion: 'v1', catalog: 'demo', ranker: 'ranker.demo.abc.json', length: LENGTH,
+      tolerance: { dropout: 0.3, collusion: 0.05 }, privacy: ROUND_PRIVACY, fixedPoint: { scale: 4096 } });
+    expect(announced!.checkInUntil).toBeGreaterThanOrEqual(before + 60_000);
+    expect(requests).toEqual([expect.objectContaining({ method: 'GET', bytesSent: 0, purpose: expect.stringContaining('sends nothing about you') })]);
+    // Another merchant's shoppers see nothing; once advertising closes, nobody does.
+    expect(await fetchOpenRound(base, 'm2')).toBeNull();
+    await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(base, announced!)));
+    await advance(base, roundId);
+    expect(await fetchOpenRound(base, 'm1')).toBeNull();
+  });
+
+  it('refuses a listing without its ranker and a discovery without a merchant', async () => {
+    const response = await open({ catalog: 'demo' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/catalog and ranker/);
+    expect((await fetch(`${base}/v1/rounds/open`)).status).toBe(400);
+  });
 });
