@@ -45,6 +45,9 @@ async function request(url: string, init: RequestInit & { method: 'GET' | 'POST'
   return { status: response.status, headers: response.headers, body };
 }
 
+/** The replies in protocol order: until a phase closes, the server still serves the one before. */
+const REPLY_ORDER: readonly ServerReplyKind[] = ['roster', 'inbox', 'unmask-request'];
+
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const roundsUrl = (base: string, path: string) => new URL(`v1/rounds${path}`, base.endsWith('/') ? base : `${base}/`).href;
 
@@ -108,7 +111,7 @@ export class HttpRoundClient {
   /** The reply to the phase just closed; throws if it is not there yet (use awaitReply to wait for it). */
   async reply<K extends ServerReplyKind>(kind: K): Promise<ServerReplies[K]> {
     const reply = await this.#fetchReply(kind);
-    if (!reply) throw new Error(`reply: 204, expected ${kind}`);
+    if (!reply) throw new Error(`reply: the server has no ${kind} for this client yet`);
     return reply;
   }
 
@@ -121,10 +124,13 @@ export class HttpRoundClient {
     }
   }
 
+  /** The `kind` reply, or null while the server has none or still serves the previous phase's (the phase has not closed). */
   async #fetchReply<K extends ServerReplyKind>(kind: K): Promise<ServerReplies[K] | null> {
     const { status, headers, body } = await request(roundsUrl(this.base, `/${this.roundId}/reply/${this.index}`), { method: 'GET', headers: { Authorization: `Bearer ${this.token}` } }, ROUND_PURPOSES.reply, this.options);
     if (status === 204) return null;
-    if (status !== 200 || headers.get('x-privet-reply') !== kind) throw new Error(`reply: ${status} ${headers.get('x-privet-reply') ?? text(body)}, expected ${kind}`);
-    return decodeServerReply(kind, body);
+    const served = headers.get('x-privet-reply');
+    if (status === 200 && served === kind) return decodeServerReply(kind, body);
+    if (status === 200 && served === REPLY_ORDER[REPLY_ORDER.indexOf(kind) - 1]) return null;
+    throw new Error(`reply: ${status} ${served ?? text(body)}, expected ${kind}`);
   }
 }

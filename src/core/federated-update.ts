@@ -11,6 +11,7 @@
  * are the ones a browser has: no merchant order data (knn and popularity 0, no_orders 1), as
  * in the trainer's client.
  */
+import { isWanted, type BehaviourEvent } from './behaviour-event.ts';
 import { federatedGradient, federatedLayout, federatedVector, withFederatedVector } from './federated-parameters.ts';
 import type { ItemMatrix } from './item-matrix.ts';
 import { rankerGradients, type RankerContext, type RankerWeights } from './ranker.ts';
@@ -28,6 +29,17 @@ export interface LocalTraining {
 
 /** The trainer's LocalConfig defaults, which the federated simulation ran with. */
 export const DEFAULT_LOCAL_TRAINING: Readonly<LocalTraining> = Object.freeze({ steps: 3, learningRate: 0.5 });
+
+/** At most this many rows per contribution: a few seconds of worker time on a 10k-item catalogue at most. */
+export const MAX_CONTRIBUTION_ROWS = 50;
+
+/** The catalogue rows of the items the shopper wanted (views, clicks, carts, orders), oldest first; items no longer in the catalogue are skipped. */
+export function wantedItems(events: readonly BehaviourEvent[], rowOf: (id: string) => number | undefined): number[] {
+  return events.flatMap((event) => {
+    const row = isWanted(event.type) && event.itemId !== undefined ? rowOf(event.itemId) : undefined;
+    return row === undefined ? [] : [row];
+  });
+}
 
 /**
  * The rows of a shopper's wanted items (catalogue rows, oldest first): each item after the
