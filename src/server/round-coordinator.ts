@@ -173,9 +173,9 @@ export class RoundCoordinator {
     }
   }
 
-  /** The merchant's round that browsers may still check in to, as announced to them, or null. */
+  /** The merchant's newest round that browsers may still check in to, as announced to them, or null. */
   announcement(merchant: string): RoundAnnouncement | null {
-    for (const round of this.#rounds.values()) {
+    for (const round of [...this.#rounds.values()].reverse()) {
       const { listing, server } = round;
       if (round.merchant !== merchant || !listing || server.state !== 'advertising' || this.#now() >= listing.checkInUntil) continue;
       const { roundId, length, tolerance } = server.config;
