@@ -19,7 +19,7 @@ import { isWanted, readEvent, type BehaviourEvent } from '../src/core/behaviour-
 import { CatalogRanker } from '../src/core/catalog-ranker.ts';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { eligibility, sampledIn } from '../src/core/federated-eligibility.ts';
-import { federatedLayout } from '../src/core/federated-parameters.ts';
+import { federatedLength } from '../src/core/federated-parameters.ts';
 import { localUpdate, MAX_CONTRIBUTION_ROWS, trainingRows, wantedItems } from '../src/core/federated-update.ts';
 import { encodeUpdate } from '../src/core/fixed-point.ts';
 import { manifestCatalog } from '../src/core/manifest.ts';
@@ -161,7 +161,7 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
   };
   const round = await fetchOpenRound(request.endpoint, request.merchant, { onRequest: log, signal });
   if (!round) return { status: 'no-round' };
-  const mismatch = announcementMismatch(round, { modelVersion: loaded.version, catalog: request.catalog, ranker: loaded.file, length: federatedLayout(loaded.weights).size });
+  const mismatch = announcementMismatch(round, { modelVersion: loaded.version, catalog: request.catalog, ranker: loaded.file, length: federatedLength(loaded.weights) });
   if (mismatch) return { status: 'ineligible', reason: mismatch };
   if (Date.now() >= round.checkInUntil) return { status: 'ineligible', reason: 'the round no longer admits clients' };
 

@@ -1,72 +1,59 @@
 /**
- * The federated parameters of the ranker as one flat vector, in the order the trainer defines
- * (trainer/federated/client.py: Layout, federated_vector, with_vector) so that a browser's
- * update and the server's sum line up value for value:
+ * Which of the ranker's weights federated rounds train, as one flat vector, in the order of
+ * trainer/federated/client.py (Layout, federated_vector, with_vector):
  *
- *   projection P (dims × inputDims, row-major) ‖ attention a (dims) ‖ recency r (maxHistory)
- *   ‖ feature weights [click, purchase] × [in_history, last_cosine]
+ *   projection P (dims × inputDims, row-major), attention a, recency r,
+ *   feature weights of in_history and last_cosine for each output (outputs × 2, row-major)
  *
- * Only what a browser can learn is federated: it has no merchant order data, so knn and
- * popularity are 0 and no_orders is 1 for every item, and their weights get no gradient a
- * softmax would notice (a constant feature shifts every logit of a row alike).
+ * Browsers compute only these features themselves (no order data), so the other feature
+ * weights never move and no noise ever lands on them.
  */
 import { RANKER_FEATURES, RANKER_OUTPUTS, type RankerGradients, type RankerWeights } from './ranker.ts';
 
-/** The features whose weights are federated (trainer: CLIENT_FEATURES). */
-export const FEDERATED_FEATURES = ['in_history', 'last_cosine'] as const;
-const FEATURE_COLUMNS = FEDERATED_FEATURES.map((name) => RANKER_FEATURES.indexOf(name));
-const F = RANKER_FEATURES.length;
-const K = RANKER_OUTPUTS.length;
+export const CLIENT_FEATURES = [RANKER_FEATURES.indexOf('in_history'), RANKER_FEATURES.indexOf('last_cosine')] as const;
 
-export interface FederatedLayout {
-  /** Values of P, a, r and the federated feature weights, in vector order. */
-  sizes: readonly [number, number, number, number];
-  /** The vector's length: a round's `length` must equal it. */
-  size: number;
+export function federatedLength(ranker: Pick<RankerWeights, 'dims' | 'inputDims' | 'maxHistory'>): number {
+  return ranker.dims * ranker.inputDims + ranker.dims + ranker.maxHistory + RANKER_OUTPUTS.length * CLIENT_FEATURES.length;
 }
 
-export function federatedLayout(ranker: Pick<RankerWeights, 'dims' | 'inputDims' | 'maxHistory'>): FederatedLayout {
-  const sizes = [ranker.dims * ranker.inputDims, ranker.dims, ranker.maxHistory, K * FEATURE_COLUMNS.length] as const;
-  return { sizes, size: sizes.reduce((a, b) => a + b, 0) };
-}
+type FederatedParts = Pick<RankerWeights | RankerGradients, 'projection' | 'attention' | 'recency' | 'featureWeights'>;
 
-/** P, a, r and the federated feature weights (or their gradients) concatenated in layout order. */
-function flatten(ranker: RankerWeights, parts: { projection: ArrayLike<number>; attention: ArrayLike<number>; recency: ArrayLike<number>; featureWeights: ArrayLike<number> }): Float64Array {
-  const layout = federatedLayout(ranker);
-  const out = new Float64Array(layout.size);
+function flatten(parts: FederatedParts): Float64Array {
+  const out = new Float64Array(parts.projection.length + parts.attention.length + parts.recency.length + RANKER_OUTPUTS.length * CLIENT_FEATURES.length);
   let at = 0;
   for (const part of [parts.projection, parts.attention, parts.recency]) {
-    for (let i = 0; i < part.length; i++) out[at++] = part[i]!;
+    out.set(part, at);
+    at += part.length;
   }
-  for (let k = 0; k < K; k++) for (const column of FEATURE_COLUMNS) out[at++] = parts.featureWeights[k * F + column]!;
+  for (let k = 0; k < RANKER_OUTPUTS.length; k++) {
+    for (const f of CLIENT_FEATURES) out[at++] = parts.featureWeights[k * RANKER_FEATURES.length + f]!;
+  }
   return out;
 }
 
-/** The ranker's federated parameters as one vector (trainer: federated_vector). */
 export function federatedVector(ranker: RankerWeights): Float64Array {
-  return flatten(ranker, ranker);
+  return flatten(ranker);
 }
 
-/** A gradient of the ranker's loss, restricted to the federated parameters, in the same order. */
-export function federatedGradient(ranker: RankerWeights, gradients: RankerGradients): Float64Array {
-  return flatten(ranker, gradients);
+/** A gradient of the ranker's loss (ranker.ts rankerGradients) restricted to the federated weights, in the same order. */
+export function federatedGradient(gradients: RankerGradients): Float64Array {
+  return flatten(gradients);
 }
 
-/**
- * A copy of `ranker` whose federated parameters are `vector` and the rest unchanged (trainer:
- * with_vector). The values become float32, as the trainer's parameters are.
- */
+/** A copy of `ranker` whose federated weights are `vector` (rounded to float32); the rest unchanged. */
 export function withFederatedVector(ranker: RankerWeights, vector: ArrayLike<number>): RankerWeights {
-  const layout = federatedLayout(ranker);
-  if (vector.length !== layout.size) throw new Error(`federated parameters: the vector has ${vector.length} values, the ranker's federated parameters ${layout.size}`);
+  if (vector.length !== federatedLength(ranker)) throw new Error(`federated parameters: the vector has ${vector.length} values, the ranker's federated parameters ${federatedLength(ranker)}`);
+  for (let i = 0; i < vector.length; i++) {
+    if (!Number.isFinite(vector[i])) throw new Error(`federated parameters: value ${i} is ${vector[i]}`);
+  }
   let at = 0;
-  const take = (n: number) => {
-    const part = new Float32Array(n);
-    for (let i = 0; i < n; i++) part[i] = vector[at++]!;
-    return part;
-  };
-  const [projection, attention, recency] = [take(layout.sizes[0]), take(layout.sizes[1]), take(layout.sizes[2])];
-  const featureWeights = ranker.featureWeights.slice();
-  for (let k = 0; k < K; k++) for (const column of FEATURE_COLUMNS) featureWeights[k * F + column] = vector[at++]!;
-  return { ...ranker, projection, attention, recency, featureWeights, knn: { ...ranker.knn } };
+  const take = (n: number) => Float32Array.from({ length: n }, () => vector[at++]!);
+  const projection = take(ranker.projection.length);
+  const attention = take(ranker.attention.length);
+  const recency = take(ranker.recency.length);
+  const featureWeights = Float32Array.from(ranker.featureWeights);
+  for (let k = 0; k < RANKER_OUTPUTS.length; k++) {
+    for (const f of CLIENT_FEATURES) featureWeights[k * RANKER_FEATURES.length + f] = vector[at++]!;
+  }
+  return { ...ranker, projection, attention, recency, featureWeights };
 }

@@ -12,7 +12,7 @@
  * in the trainer's client.
  */
 import { isWanted, type BehaviourEvent } from './behaviour-event.ts';
-import { federatedGradient, federatedLayout, federatedVector, withFederatedVector } from './federated-parameters.ts';
+import { federatedGradient, federatedLength, federatedVector, withFederatedVector } from './federated-parameters.ts';
 import type { ItemMatrix } from './item-matrix.ts';
 import { rankerGradients, type RankerContext, type RankerWeights } from './ranker.ts';
 
@@ -75,7 +75,7 @@ export function localUpdate(ranker: RankerWeights, matrix: ItemMatrix, rows: rea
   for (let step = 0; step < training.steps; step++) {
     const gradient = new Float64Array(start.length);
     for (const row of rows) {
-      const g = federatedGradient(weights, rankerGradients(weights, context, row.history, row.target, [0.5, 0.5]));
+      const g = federatedGradient(rankerGradients(weights, context, row.history, row.target, [0.5, 0.5]));
       for (let i = 0; i < g.length; i++) gradient[i]! += g[i]! / rows.length;
     }
     if (!gradient.every(Number.isFinite)) throw new Error('federated update: the gradient is not finite; nothing is contributed');
@@ -85,7 +85,7 @@ export function localUpdate(ranker: RankerWeights, matrix: ItemMatrix, rows: rea
     current = next;
     weights = withFederatedVector(ranker, current);
   }
-  const delta = new Float64Array(federatedLayout(ranker).size);
+  const delta = new Float64Array(federatedLength(ranker));
   for (let i = 0; i < delta.length; i++) delta[i] = current[i]! - start[i]!;
   return delta;
 }

@@ -13,6 +13,13 @@ export interface ManifestFile {
   dtype: string;
 }
 
+/** (ε, δ)-differential privacy over `rounds` federated rounds; rounds 0 means no shopper data. */
+export interface DpGuarantee {
+  epsilon: number;
+  delta: number;
+  rounds: number;
+}
+
 export interface ModelManifest {
   version: string;
   created: string;
@@ -27,7 +34,7 @@ export interface ModelManifest {
   backends: Record<Backend, string>;
   intents: string[];
   metrics: Record<string, unknown>;
-  dp: { epsilon: number; delta: number; rounds: number };
+  dp: DpGuarantee;
   catalogs: ManifestCatalog[];
 }
 
@@ -46,6 +53,11 @@ export interface ManifestCatalog {
   intent_head?: string;
   /** The catalogue's ranker (trainer/recsys/publish_ranker.py), once published. */
   ranker?: string;
+  /**
+   * The privacy guarantee of the federated rounds folded into this ranker
+   * (src/server/federated-ranker.ts): (ε, δ) over every round of the merchant so far.
+   */
+  dp?: DpGuarantee;
 }
 
 /** models/manifest.json: which version is current. */
@@ -118,7 +130,16 @@ function parseCatalogEntry(value: unknown, index: number, names: ReadonlySet<str
     if (!names.has(file)) fail(`catalogs[${index}] names "${file}", which is not in files`);
     parsed[key] = file;
   }
+  if (entry.dp !== undefined) parsed.dp = parseDp(entry.dp, `catalogs[${index}].dp`);
   return parsed;
+}
+
+function parseDp(value: unknown, what: string): DpGuarantee {
+  const dp = record(value, what);
+  for (const key of ['epsilon', 'delta', 'rounds']) {
+    if (typeof dp[key] !== 'number' || !(dp[key] as number >= 0)) fail(`${what}.${key} must be a non-negative number`);
+  }
+  return { epsilon: dp.epsilon as number, delta: dp.delta as number, rounds: dp.rounds as number };
 }
 
 export function parseManifest(json: unknown): ModelManifest {
@@ -129,10 +150,7 @@ export function parseManifest(json: unknown): ModelManifest {
   if (names.size !== files.length) fail('file names must be unique');
   const inputs = obj.inputs;
   if (!Array.isArray(inputs) || !inputs.every((i) => typeof i === 'string')) fail('"inputs" must be a list of names');
-  const dp = record(obj.dp, '"dp"');
-  for (const key of ['epsilon', 'delta', 'rounds']) {
-    if (typeof dp[key] !== 'number' || !(dp[key] as number >= 0)) fail(`dp.${key} must be a non-negative number`);
-  }
+  const dp = parseDp(obj.dp, 'dp');
   return {
     version: segment(string(obj, 'version'), 'version'),
     created: string(obj, 'created'),
@@ -146,9 +164,14 @@ export function parseManifest(json: unknown): ModelManifest {
     backends: parseBackends(obj.backends, names),
     intents: Array.isArray(obj.intents) ? obj.intents.map(String) : [],
     metrics: obj.metrics === undefined ? {} : record(obj.metrics, '"metrics"'),
-    dp: dp as ModelManifest['dp'],
+    dp,
     catalogs: Array.isArray(obj.catalogs) ? obj.catalogs.map((c, i) => parseCatalogEntry(c, i, names)) : [],
   };
+}
+
+/** A version name from outside (an API request, a job): throws unless it is one safe path segment. */
+export function checkVersionName(version: string): string {
+  return segment(version, 'version');
 }
 
 export function parsePointer(json: unknown): ManifestPointer {

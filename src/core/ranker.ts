@@ -14,7 +14,7 @@
  * u · P e_j is computed as (Pᵀu) · e_j: one pass over the int8 item matrix, the same cost as
  * a search query, instead of projecting every item.
  */
-import { decodeFloat32 } from './float32-base64.ts';
+import { decodeFloat32, encodeFloat32 } from './float32-base64.ts';
 import { itemVector, scoreAll, type ItemMatrix } from './item-matrix.ts';
 import type { Neighbours } from './neighbours.ts';
 import { softmax } from './softmax.ts';
@@ -103,6 +103,23 @@ export function parseRanker(json: unknown): RankerWeights {
     recency: floats('recency', maxHistory),
     featureWeights: floats('feature_weights', K * F),
     knn: { decay: knn.decay, maxHistory: positiveInteger(knn.max_history, 'knn.max_history') },
+  };
+}
+
+/** The JSON the trainer's export_ranker writes (format 1), for a ranker the server updated. */
+export function serializeRanker(ranker: RankerWeights): Record<string, unknown> {
+  return {
+    format: 1,
+    dims: ranker.dims,
+    input_dims: ranker.inputDims,
+    max_history: ranker.maxHistory,
+    features: [...RANKER_FEATURES],
+    outputs: [...RANKER_OUTPUTS],
+    projection: encodeFloat32(ranker.projection),
+    attention: encodeFloat32(ranker.attention),
+    recency: encodeFloat32(ranker.recency),
+    feature_weights: encodeFloat32(ranker.featureWeights),
+    knn: { decay: ranker.knn.decay, max_history: ranker.knn.maxHistory },
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * The Privet HTTP server: the built widget, the server-rendered demo storefront, the
- * published models, the manifest endpoint, merchants' product feeds and the federated round
- * API. Routes stay thin; model bookkeeping lives in model-registry.ts, the storefront's pages
- * in storefront.ts, rounds in round-coordinator.ts.
+ * published models, the manifest endpoint, merchants' product feeds, the federated round
+ * API and training jobs. Routes stay thin; model bookkeeping lives in model-registry.ts, the
+ * storefront's pages in storefront.ts, rounds in round-coordinator.ts, jobs in training-jobs.ts.
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
@@ -14,8 +14,11 @@ import { parseCatalog } from '../core/catalog.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import { currentVersion } from './current-version.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
+import { registerModelRoutes } from './model-routes.ts';
 import { registerRoundRoutes, type FederationOptions } from './round-routes.ts';
 import { registerStorefront, type DeveloperCatalog, type StorefrontOptions } from './storefront.ts';
+import { TrainingJobRunner, type TrainingRunnerOptions } from './training-jobs.ts';
+import { registerTrainingRoutes } from './training-routes.ts';
 
 export interface AppOptions {
   /** Directory with models/manifest.json and models/<version>/. */
@@ -32,6 +35,11 @@ export interface AppOptions {
   storefront?: StorefrontOptions;
   /** Serve the federated round API (round-routes.ts). */
   federation?: FederationOptions;
+  /**
+   * Serve the model versions (GET /v1/models, rollback) and the training job API, running the
+   * trainer as configured here.
+   */
+  training?: Omit<TrainingRunnerOptions, 'registry' | 'log'> & { merchantKeys: ReadonlyMap<string, string> };
   /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. The storefront's developer catalogue is added to these. */
   feeds?: Record<string, string>;
 }
@@ -120,7 +128,7 @@ function setContentType(reply: FastifyReply, path: string): void {
   reply.header('X-Content-Type-Options', 'nosniff');
 }
 
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; registry: ModelRegistry }> {
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; registry: ModelRegistry; trainingJobs: TrainingJobRunner | null }> {
   // Loading verifies every model file; a ModelIntegrityError here stops the server.
   const registry = await loadModelRegistry(options.modelsDir);
   const app = Fastify({ logger: options.logger ?? false });
@@ -154,6 +162,16 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   if (options.federation) await registerRoundRoutes(app, options.federation);
 
+  let trainingJobs: TrainingJobRunner | null = null;
+  if (options.training) {
+    const { merchantKeys, ...runnerOptions } = options.training;
+    const runner = new TrainingJobRunner({ ...runnerOptions, registry, log: app.log });
+    app.addHook('onClose', () => runner.shutdown());
+    trainingJobs = runner;
+    await registerModelRoutes(app, { registry, merchantKeys });
+    await registerTrainingRoutes(app, { runner: trainingJobs, merchantKeys });
+  }
+
   // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
   // prefers these exact routes, so / is the storefront home.
   if (options.storefront) await registerStorefront(app, options.storefront);
@@ -170,12 +188,14 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     },
   });
 
+  const pointerPath = resolve(options.modelsDir, 'manifest.json');
   await app.register(fastifyStatic, {
     root: options.modelsDir,
     prefix: '/models/',
     decorateReply: false,
     cacheControl: false,
-    // Serve exactly the files verified at start-up and the pointer, nothing else in the folder.
+    // Serve exactly the files of verified versions (at start-up or since, when published) and
+    // the pointer, nothing else in the folder.
     allowedPath(pathName) {
       if (pathName === '/manifest.json') return true;
       const [, version, name, ...rest] = pathName.split('/');
@@ -186,9 +206,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     setHeaders(reply, path) {
       setContentType(reply, path);
       // A version directory's bytes never change (its name is derived from them).
-      reply.header('Cache-Control', path.endsWith('/models/manifest.json') ? REVALIDATE : IMMUTABLE);
+      // The pointer changes on publish and rollback (whatever the models folder is called).
+      reply.header('Cache-Control', resolve(path) === pointerPath ? REVALIDATE : IMMUTABLE);
     },
   });
 
-  return { app, registry };
+  return { app, registry, trainingJobs };
 }

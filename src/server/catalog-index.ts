@@ -5,12 +5,13 @@
  * instead of embedding the catalogue themselves.
  */
 import { createHash } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { productText, type Catalog } from '../core/catalog.ts';
 import { quantizeRows, serializeItemMatrix, type ItemMatrix } from '../core/item-matrix.ts';
-import type { ManifestCatalog, ManifestFile, ModelManifest } from '../core/manifest.ts';
+import type { ManifestCatalog, ModelManifest } from '../core/manifest.ts';
 import { currentVersion } from './current-version.ts';
+import { describeBytes, writeAtomically } from './model-files.ts';
 import { loadNodeEncoder } from './node-encoder.ts';
 
 export interface IndexResult {
@@ -27,14 +28,6 @@ export function catalogSourceDigest(catalog: Catalog): string {
   return hash.digest('hex');
 }
 
-function describeBytes(name: string, bytes: Uint8Array, dtype: string): ManifestFile {
-  return { name, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), dtype };
-}
-
-function writeAtomically(path: string, data: string | Uint8Array): void {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
-}
 
 
 export async function indexCatalog(modelsDir: string, name: string, catalog: Catalog): Promise<IndexResult> {

@@ -3,9 +3,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
-import { ModelIntegrityError } from './model-registry.ts';
+import { ModelIntegrityError, type ModelRegistry } from './model-registry.ts';
+import { currentRankerOf, FederatedRanker } from './federated-ranker.ts';
+import { currentVersion } from './current-version.ts';
 import { RoundCoordinator } from './round-coordinator.ts';
+import type { FederationOptions } from './round-routes.ts';
+import { parseSchedules, RoundScheduler } from './round-scheduler.ts';
 import { SqliteRoundStore } from './storage/sqlite-round-store.ts';
+import { DEFAULT_TRAINER, trainEveryRounds } from './training-jobs.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -20,7 +25,21 @@ const developerFeed = resolve(import.meta.dirname, '../../.cache/dev-catalogs/sc
 const dataDir = resolve(process.env.PRIVET_DATA_DIR ?? '.cache/server');
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
+// Rounds the server runs by itself: PRIVET_ROUND_SCHEDULE, a JSON list (README); the demo store's by default.
+const DEMO_SCHEDULE = JSON.stringify([{
+  merchant: 'demo', everySeconds: 120, phaseSeconds: 15,
+  round: { catalog: 'demo', privacy: { sampleRate: 0.5, noiseMultiplier: 3, clipNorm: 1 }, expectedCohort: 3, maxClients: 200, checkInSeconds: 45 },
+}]);
+const schedules = parseSchedules(process.env.PRIVET_ROUND_SCHEDULE ?? DEMO_SCHEDULE);
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
+// Training jobs (python -m trainer.training_job from the repository root) are stopped after
+// PRIVET_TRAINING_TIMEOUT_S (default 2 h), whatever budget they were given.
+const trainingTimeoutS = Number(process.env.PRIVET_TRAINING_TIMEOUT_S ?? 7200);
+if (!(trainingTimeoutS > 0 && Number.isFinite(trainingTimeoutS))) throw new Error(`PRIVET_TRAINING_TIMEOUT_S must be a positive number of seconds, got ${process.env.PRIVET_TRAINING_TIMEOUT_S}`);
+const repoRoot = resolve(import.meta.dirname, '../..');
+// PRIVET_TRAIN_EVERY_ROUNDS=k: a training job for a schedule's catalogue after every k of its completed rounds (0, the default: on demand only).
+const trainEvery = Number(process.env.PRIVET_TRAIN_EVERY_ROUNDS ?? 0);
+if (!(Number.isInteger(trainEvery) && trainEvery >= 0)) throw new Error(`PRIVET_TRAIN_EVERY_ROUNDS must be a whole number ≥ 0, got ${process.env.PRIVET_TRAIN_EVERY_ROUNDS}`);
 
 function merchantKeys(spec: string): Map<string, string> {
   return new Map(spec.split(',').filter(Boolean).map((entry) => {
@@ -35,8 +54,19 @@ try {
   const found = findDeveloperCatalog(modelsDir, developerFeed, 'scientific');
   const developer = 'developer' in found ? found.developer : undefined;
   mkdirSync(dataDir, { recursive: true });
-  const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(dataDir, 'rounds.sqlite')));
-  const { app, registry } = await buildApp({
+  const store = new SqliteRoundStore(join(dataDir, 'rounds.sqlite'));
+  const coordinator = await RoundCoordinator.restore(store);
+  const keys = merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? '');
+  let registryRef: ModelRegistry | null = null;
+  // Re-verified and served at once: the manifest endpoint follows the new ranker without a restart.
+  const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta, onPublished: (m) => registryRef?.makeCurrent(m.version).catch((error: Error) => console.error(`privet: the federated ranker was written but could not be served: ${error.message}`)) });
+  // Rounds update the version and ranker on disk now, which a round just published may have changed.
+  const federation: FederationOptions = {
+    coordinator, merchantKeys: keys, privacyBudget,
+    modelVersion: () => currentVersion(modelsDir).manifest.version, rankerOf: currentRankerOf(modelsDir),
+    published: (merchant) => federatedRanker.publishedBy(merchant),
+  };
+  const { app, registry, trainingJobs } = await buildApp({
     modelsDir,
     distDir,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
@@ -44,9 +74,27 @@ try {
     // widgetAttributes become data-* on the script tag, exactly as a merchant would write them.
     storefront: { catalog, merchant: 'demo', widgetAttributes: { 'default-mode': 'local' }, developer },
     feeds: { demo: demoFeed },
-    federation: { coordinator, merchantKeys: merchantKeys(process.env.PRIVET_MERCHANT_KEYS ?? ''), modelVersion: () => registry.current.version, privacyBudget },
+    federation,
+    training: { merchantKeys: keys, trainer: { ...DEFAULT_TRAINER, command: join(repoRoot, DEFAULT_TRAINER.command), cwd: repoRoot }, timeoutMs: trainingTimeoutS * 1000 },
   });
+  registryRef = registry;
+  // Rounds that completed while the server was down are folded in before new ones open.
+  for (const applied of await federatedRanker.catchUp(store)) app.log.info(applied, 'federated round applied');
+  const trainAfterRounds = trainingJobs && trainEvery > 0
+    ? schedules.filter((s) => typeof s.round.catalog === 'string').map((s) => trainEveryRounds(trainingJobs, trainEvery, { merchant: s.merchant, catalog: s.round.catalog as string }))
+    : [];
+  const scheduler = new RoundScheduler(federation, schedules, async () => {
+    for (const applied of await federatedRanker.catchUp(store)) {
+      app.log.info(applied, applied.ranker ? 'federated ranker published' : 'federated round skipped');
+      for (const train of trainAfterRounds) train();
+    }
+  }, app.log);
+  scheduler.start();
+  app.addHook('onClose', () => scheduler.stop());
   await app.listen({ port, host });
+  // A training job runs in its own process group (so a kill reaches torchrun's workers), which
+  // also keeps Ctrl-C from reaching it: closing the app cancels it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
   console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);

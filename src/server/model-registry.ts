@@ -1,21 +1,22 @@
 /**
  * The published model versions on disk (models/<version>/manifest.json) and which one is
  * current (models/manifest.json). Every listed file is hashed at load: a server that
- * would hand shoppers a corrupted or tampered model refuses to start instead.
+ * would hand shoppers a corrupted or tampered model refuses to start instead. Publishing a
+ * trained candidate and rolling back both go through `makeCurrent`, which hashes the
+ * version's files again before the pointer moves.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseManifest, parsePointer, type ModelManifest } from '../core/manifest.ts';
+import { checkVersionName, parseManifest, parsePointer, type ModelManifest } from '../core/manifest.ts';
 
 export class ModelIntegrityError extends Error {
   override name = 'ModelIntegrityError';
 }
 
-export interface ModelRegistry {
-  current: ModelManifest;
-  versions: ReadonlyMap<string, ModelManifest>;
+export class StaleBaseError extends Error {
+  override name = 'StaleBaseError';
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -68,8 +69,98 @@ async function verifyVersion(modelsDir: string, version: string): Promise<ModelM
   return manifest;
 }
 
+const POINTER = 'manifest.json';
+/** Candidates that were not published (regressed or failed verification), kept for inspection; dot folders are never loaded. */
+export const SET_ASIDE_DIR = '.rejected';
+
+/**
+ * Writes the pointer so that no reader (this server after a restart, the catalogue indexer,
+ * the trainer) ever sees half of it: a unique temporary file, flushed, then renamed over.
+ */
+async function writePointer(modelsDir: string, version: string): Promise<void> {
+  const tmp = join(modelsDir, `.${POINTER}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify({ current: version, manifest: `${version}/${POINTER}` }, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, join(modelsDir, POINTER));
+}
+
+export class ModelRegistry {
+  #current: ModelManifest;
+  readonly #versions: Map<string, ModelManifest>;
+  // Pointer moves one at a time, in the order they were asked for.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly modelsDir: string, current: ModelManifest, versions: Map<string, ModelManifest>) {
+    this.#current = current;
+    this.#versions = versions;
+  }
+
+  /** The version widgets get now (read per request: it changes on publish and rollback). */
+  get current(): ModelManifest {
+    return this.#current;
+  }
+
+  /** Every version whose files passed verification, by name. */
+  get versions(): ReadonlyMap<string, ModelManifest> {
+    return this.#versions;
+  }
+
+  /**
+   * Makes `version` (a folder under the models directory: a new candidate or an earlier
+   * version) current: its files are hashed afresh, then models/manifest.json is replaced
+   * atomically, and only then do the manifest endpoint and file serving follow it. A version
+   * that fails verification throws ModelIntegrityError and the current one stays.
+   * `onlyIfCurrentIs`: a trained candidate was judged against one version; if a rollback has
+   * made another current meanwhile, it throws StaleBaseError instead.
+   */
+  makeCurrent(version: string, onlyIfCurrentIs?: string): Promise<ModelManifest> {
+    const next = this.#queue.then(async () => {
+      checkVersionName(version);
+      if (onlyIfCurrentIs !== undefined && onlyIfCurrentIs !== this.#current.version) {
+        throw new StaleBaseError(`it was evaluated against ${onlyIfCurrentIs}, but ${this.#current.version} is current now`);
+      }
+      let manifest: ModelManifest;
+      try {
+        manifest = await verifyVersion(this.modelsDir, version);
+      } catch (err) {
+        // It no longer verifies: stop serving it (the current version is never dropped here).
+        if (version !== this.#current.version) this.#versions.delete(version);
+        throw err;
+      }
+      this.#versions.set(version, manifest);
+      await writePointer(this.modelsDir, version);
+      this.#current = manifest;
+      return manifest;
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Moves a candidate that will not be published out of the versions folder into
+   * models/.rejected/ (skipped at load), so that a half-written or tampered folder cannot stop
+   * the next start-up. Returns where it went, or null when there was nothing to move.
+   */
+  async setAside(version: string): Promise<string | null> {
+    checkVersionName(version);
+    if (version === this.#current.version) throw new Error(`model ${version} is current and cannot be set aside`);
+    const from = join(this.modelsDir, version);
+    if (!(await stat(from).catch(() => null))) return null;
+    await mkdir(join(this.modelsDir, SET_ASIDE_DIR), { recursive: true });
+    const to = join(this.modelsDir, SET_ASIDE_DIR, `${version}-${Date.now()}`);
+    await rename(from, to);
+    this.#versions.delete(version);
+    return to;
+  }
+}
+
 export async function loadModelRegistry(modelsDir: string): Promise<ModelRegistry> {
-  const pointerPath = join(modelsDir, 'manifest.json');
+  const pointerPath = join(modelsDir, POINTER);
   let pointer;
   try {
     pointer = parsePointer(await readJson(pointerPath, 'current-model pointer'));
@@ -87,5 +178,5 @@ export async function loadModelRegistry(modelsDir: string): Promise<ModelRegistr
   }
   const current = versions.get(pointer.current);
   if (!current) throw new ModelIntegrityError(`${pointerPath} names version "${pointer.current}", which is not in ${modelsDir}`);
-  return { current, versions };
+  return new ModelRegistry(modelsDir, current, versions);
 }

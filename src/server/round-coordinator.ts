@@ -14,7 +14,7 @@
  * optimizer apply to the sum it returns.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { RoundAnnouncement } from '../core/round-announcement.ts';
+import type { RoundPlan } from '../core/round-plan.ts';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
 import { spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
@@ -32,21 +32,15 @@ interface Replies {
   result?: RoundResult;
 }
 
-/** What a round announces to browsers beyond its SecAgg+ config: the model it updates, its encoding and its check-in deadline. */
-export interface RoundListing {
-  catalog: string;
-  ranker: string;
-  fixedPoint: { scale: number };
-  checkInUntil: number;
-}
-
 interface LiveRound {
   merchant: string;
   modelVersion: string;
-  privacy: RoundPrivacy;
-  /** Absent for a round opened without a catalogue and ranker: no browser can find it. */
-  listing?: RoundListing;
+  /** Null for rounds logged before plans existed. */
+  plan: RoundPlan | null;
+  privacy: RoundPrivacy | null;
   server: SecAggServer;
+  /** When the current phase began (epoch ms): the scheduler's deadlines count from it. */
+  phaseSince: number;
   replies: Replies;
   /** SHA-256 of each checked-in client's token, by its index: only the token's holder may speak for that index. */
   tokens: Map<number, Buffer>;
@@ -64,6 +58,36 @@ export class UnauthenticatedError extends Error {
 }
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest();
+
+/** An open round as the scheduler and the discovery route see it. */
+export interface OpenRound {
+  id: string;
+  merchant: string;
+  modelVersion: string;
+  phase: Phase;
+  phaseSince: number;
+  plan: RoundPlan | null;
+  privacy: RoundPrivacy | null;
+  config: RoundConfig;
+  checkedIn: number;
+}
+
+/** One of a merchant's rounds as its dashboard shows it. */
+export interface RoundHistoryEntry {
+  roundId: string;
+  state: 'open' | 'completed' | 'aborted';
+  /** The protocol phase of an open round. */
+  phase: Phase | null;
+  openedAt: number;
+  closedAt: number | null;
+  /** Clients checked in so far (open rounds) and clients whose input is in the sum (completed ones). */
+  checkedIn: number | null;
+  survivors: number | null;
+  abortReason: string | null;
+  catalog: string | null;
+  privacy: RoundPrivacy | null;
+  spend: PrivacySpend | null;
+}
 
 export interface RoundSummary {
   id: string;
@@ -97,12 +121,13 @@ export class RoundCoordinator {
    * what it spends. The round's privacy settings and spend are kept with its config. Opens run
    * one at a time, so two rounds cannot each take the last of a budget.
    */
-  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget, listing?: RoundListing): Promise<PrivacySpend> {
+  open(merchant: string, modelVersion: string, config: RoundConfig, privacy: RoundPrivacy, budget: PrivacyBudget, plan: RoundPlan): Promise<PrivacySpend> {
     const opened = this.#opening.then(async () => {
       const server = new SecAggServer(config);
       const spend = await spendFor(this.#store, merchant, privacy, budget);
-      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend, ...(listing && { listing }) }, openedAt: this.#now() });
-      this.#rounds.set(config.roundId, { merchant, modelVersion, privacy, ...(listing && { listing }), server, replies: {}, tokens: new Map() });
+      const openedAt = this.#now();
+      await this.#store.createRound({ id: config.roundId, merchant, modelVersion, config: { ...config, privacy, spend, plan }, openedAt });
+      this.#rounds.set(config.roundId, { merchant, modelVersion, plan, privacy, server, phaseSince: openedAt, replies: {}, tokens: new Map() });
       return spend;
     });
     this.#opening = opened.catch(() => undefined);
@@ -117,6 +142,8 @@ export class RoundCoordinator {
   async checkIn(roundId: string): Promise<CheckIn> {
     const round = this.#live(roundId);
     if (round.server.state !== 'advertising') throw new Error(`secagg: round "${roundId}" admits no new clients (it is ${round.server.state})`);
+    if (round.plan && this.#now() > round.plan.checkInUntil) throw new Error(`secagg: round "${roundId}" closed check-in at ${new Date(round.plan.checkInUntil).toISOString()}`);
+    if (round.plan && round.tokens.size >= round.plan.maxClients) throw new Error(`secagg: round "${roundId}" is full (${round.plan.maxClients} clients)`);
     // Reserved before the await, so concurrent check-ins get distinct indices.
     const index = round.tokens.size + 1;
     const token = randomBytes(32).toString('base64url');
@@ -145,6 +172,7 @@ export class RoundCoordinator {
     if (!change) throw new Error(`secagg: round "${roundId}" is ${round.server.state}: no phase to end`);
     try {
       this.#change(round, change);
+      round.phaseSince = this.#now();
     } catch (error) {
       if (round.server.state !== 'aborted') throw error;
     }
@@ -156,6 +184,29 @@ export class RoundCoordinator {
       if (round.replies.result) await this.#complete(roundId, round.replies.result);
     }
     return { id: roundId, phase: round.server.state, abortReason: round.server.abortedBecause, ...(round.replies.result && { result: round.replies.result }) };
+  }
+
+  /** Every open round, for the scheduler and for browsers looking for one to join. */
+  openRounds(): OpenRound[] {
+    return [...this.#rounds.entries()].map(([id, r]) => ({
+      id, merchant: r.merchant, modelVersion: r.modelVersion, phase: r.server.state, phaseSince: r.phaseSince,
+      plan: r.plan, privacy: r.privacy, config: r.server.config, checkedIn: r.tokens.size,
+    }));
+  }
+
+  /** The merchant's rounds, newest first, as kept in the store (open ones with their live counts). */
+  async history(merchant: string, limit: number): Promise<RoundHistoryEntry[]> {
+    const records = (await this.#store.rounds({ merchant })).slice(0, limit);
+    return records.map((record) => {
+      const config = record.config as { privacy?: RoundPrivacy; spend?: PrivacySpend; plan?: RoundPlan };
+      const live = this.#rounds.get(record.id);
+      const outcome = (record.outcome ?? {}) as { survivors?: number[]; reason?: string };
+      return {
+        roundId: record.id, state: record.state, phase: live?.server.state ?? null, openedAt: record.openedAt, closedAt: record.closedAt,
+        checkedIn: live ? live.tokens.size : null, survivors: outcome.survivors?.length ?? null, abortReason: outcome.reason ?? null,
+        catalog: config.plan?.task?.catalog ?? null, privacy: config.privacy ?? null, spend: config.spend ?? null,
+      };
+    });
   }
 
   /** What client `index` (holding `token`) is to receive after the last closed phase, or null if nothing is due to it yet. */
@@ -171,19 +222,6 @@ export class RoundCoordinator {
       case 'unmasking': return tagged('unmask-request', replies.requests?.get(index));
       default: return null;
     }
-  }
-
-  /** The merchant's newest round that browsers may still check in to, as announced to them, or null. */
-  announcement(merchant: string): RoundAnnouncement | null {
-    for (const round of [...this.#rounds.values()].reverse()) {
-      const { listing, server } = round;
-      if (round.merchant !== merchant || !listing || server.state !== 'advertising' || this.#now() >= listing.checkInUntil) continue;
-      const { roundId, length, tolerance } = server.config;
-      const { sampleRate, noiseMultiplier, clipNorm } = round.privacy;
-      return { roundId, merchant, modelVersion: round.modelVersion, catalog: listing.catalog, ranker: listing.ranker, length, tolerance,
-        privacy: { sampleRate, noiseMultiplier, clipNorm }, fixedPoint: listing.fixedPoint, checkInUntil: listing.checkInUntil };
-    }
-    return null;
   }
 
   /** The round's parameters as opened. */
@@ -235,12 +273,16 @@ export class RoundCoordinator {
   }
 
   async #rebuild(record: RoundRecord): Promise<void> {
-    const config = record.config as RoundConfig & { privacy: RoundPrivacy; listing?: RoundListing };
-    const round: LiveRound = { merchant: record.merchant, modelVersion: record.modelVersion, privacy: config.privacy, ...(config.listing && { listing: config.listing }),
-      server: new SecAggServer(config), replies: {}, tokens: new Map() };
+    const config = record.config as RoundConfig & { plan?: RoundPlan; privacy?: RoundPrivacy };
+    const round: LiveRound = {
+      merchant: record.merchant, modelVersion: record.modelVersion, plan: config.plan ?? null, privacy: config.privacy ?? null,
+      server: new SecAggServer({ roundId: config.roundId, length: config.length, tolerance: config.tolerance }), phaseSince: record.openedAt, replies: {}, tokens: new Map(),
+    };
     for (const event of await this.#store.events(record.id)) {
-      if (event.client === null) this.#change(round, event.kind as PhaseChange);
-      else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));
+      if (event.client === null) {
+        this.#change(round, event.kind as PhaseChange);
+        round.phaseSince = event.at;
+      } else if (event.kind === 'check-in') round.tokens.set(event.client, Buffer.from(event.payload));
       // Authenticated when it was accepted.
       else applyMessage(round.server, event.kind as ClientMessageKind, event.payload, () => {});
     }

@@ -3,8 +3,10 @@
  * rounds with their API key; browsers check in, upload their SecAgg+ messages as the wire
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
- *   POST /v1/rounds                          merchant key   {length, privacy, tolerance?, catalog?, ranker?, fixedPoint?, checkInSeconds?} → 201 {roundId, privacy spend}
- *   GET  /v1/rounds/open?merchant=           anyone         → 200 the round announcement (core/round-announcement.ts), 204 none
+ *   POST /v1/rounds                          merchant key   {catalog | length, privacy, expectedCohort?, maxClients?,
+ *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
+ *   GET  /v1/rounds?limit=N                  merchant key   → {rounds: [...]} its rounds, newest first, with ε and what each published
+ *   GET  /v1/rounds/open?merchant=M          anyone         → 200 the round a browser of M may join (its plan), 204 none
  *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
  *   POST /v1/rounds/:roundId/check-in        anyone         → 201 {index, token}
@@ -15,12 +17,14 @@
  * such open round, 403 a round past the merchant's ε budget, 409 a message the protocol refuses
  * now (wrong phase, replay, wrong length).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
+import { HttpError } from './http-error.ts';
+import { bearer, merchantOf } from './merchant-auth.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
-import { RoundCoordinator, UnauthenticatedError, type RoundListing } from './round-coordinator.ts';
+import { RoundCoordinator, UnauthenticatedError, type OpenRound } from './round-coordinator.ts';
 
 export interface FederationOptions {
   coordinator: RoundCoordinator;
@@ -28,8 +32,14 @@ export interface FederationOptions {
   merchantKeys: ReadonlyMap<string, string>;
   /** The model version a new round updates. */
   modelVersion: () => string;
+  /** The catalogue's current ranker file and its federated length; null when it has no ranker. */
+  rankerOf: (catalog: string) => { ranker: string; length: number } | null;
   /** Every merchant's (ε, δ) budget over all its rounds. */
   privacyBudget: PrivacyBudget;
+  /** What completed rounds of a merchant published (the federated ranker's record), by round id. */
+  published?: (merchant: string) => ReadonlyMap<string, { ranker: string | null; skipped: string | null }>;
+  /** The clock of round plans and check-in deadlines (Date.now by default; the coordinator's in tests). */
+  now?: () => number;
   /** Id for a new round (a random UUID by default). */
   newRoundId?: () => string;
 }
@@ -39,31 +49,8 @@ export const MAX_ROUND_LENGTH = 1_000_000;
 // A masked input is 4 bytes a value in base64 (×4/3) plus a little JSON.
 const MESSAGE_BODY_LIMIT = Math.ceil((MAX_ROUND_LENGTH * 4 * 4) / 3) + 4096;
 const DEFAULT_TOLERANCE: SecAggTolerance = { dropout: 0.3, collusion: 0.05 };
-const DEFAULT_CHECK_IN_SECONDS = 300;
-/** 2^16 codes per unit: with C ≤ 2 a cohort of thousands stays far from wrapping the ring (fixed-point.ts). */
-const DEFAULT_FIXED_POINT_SCALE = 2 ** 16;
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-function bearer(request: FastifyRequest): string | undefined {
-  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-  return match?.[1];
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
-
-function merchantOf(request: FastifyRequest, keys: ReadonlyMap<string, string>): string {
-  const key = bearer(request);
-  if (key) {
-    const hash = sha256(key);
-    for (const [merchant, expected] of keys) if (timingSafeEqual(hash, Buffer.from(expected, 'hex'))) return merchant;
-  }
-  throw new HttpError(401, 'a merchant API key is required (Authorization: Bearer <key>)');
-}
+const DEFAULT_MAX_CLIENTS = 1000;
+const DEFAULT_CHECK_IN_SECONDS = 60;
 
 function statusOf(error: Error): number {
   if (error instanceof HttpError) return error.status;
@@ -74,28 +61,34 @@ function statusOf(error: Error): number {
   return 409;
 }
 
-/** The announcement of a round for browsers: only with the catalogue and the ranker file it updates. */
-function parseListing(parsed: { catalog?: unknown; ranker?: unknown; fixedPoint?: unknown; checkInSeconds?: unknown }, now: number): RoundListing | undefined {
-  const { catalog, ranker } = parsed;
-  if (catalog === undefined && ranker === undefined) return undefined;
-  if (typeof catalog !== 'string' || !catalog || typeof ranker !== 'string' || !ranker) throw new HttpError(400, 'catalog and ranker must be given together, as the catalogue name and its ranker file in the manifest');
-  const scale = (parsed.fixedPoint as { scale?: unknown } | undefined)?.scale ?? DEFAULT_FIXED_POINT_SCALE;
-  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) throw new HttpError(400, 'fixedPoint.scale must be a positive number');
-  const seconds = parsed.checkInSeconds ?? DEFAULT_CHECK_IN_SECONDS;
-  if (typeof seconds !== 'number' || !(seconds > 0) || !Number.isFinite(seconds)) throw new HttpError(400, 'checkInSeconds must be a positive number');
-  return { catalog, ranker, fixedPoint: { scale }, checkInUntil: now + seconds * 1000 };
+interface OpenRequest {
+  length: number;
+  tolerance: SecAggTolerance;
+  privacy: RoundPrivacy;
+  plan: RoundPlan;
 }
 
-function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; privacy: RoundPrivacy; listing: RoundListing | undefined } {
-  let parsed: { length?: unknown; tolerance?: unknown; privacy?: unknown; catalog?: unknown; ranker?: unknown; fixedPoint?: unknown; checkInSeconds?: unknown };
-  try {
-    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
-  } catch {
-    throw new HttpError(400, 'the body must be JSON: {"length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "tolerance"?: {"dropout", "collusion"}}');
-  }
-  const { length } = parsed;
-  if (!Number.isInteger(length) || (length as number) < 1 || (length as number) > MAX_ROUND_LENGTH) {
-    throw new HttpError(400, `length must be a whole number from 1 to ${MAX_ROUND_LENGTH}`);
+function wholeNumber(value: unknown, what: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) throw new HttpError(400, `${what} must be a whole number from ${min} to ${max}`);
+  return value as number;
+}
+
+const OPEN_SHAPE = '{"catalog": <name> or "length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "expectedCohort"?, "maxClients"?, "checkInSeconds"?, "tolerance"?: {"dropout", "collusion"}}';
+
+function parseOpen(value: unknown, rankerOf: FederationOptions['rankerOf'], now: number): OpenRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, `a round is opened with a JSON object: ${OPEN_SHAPE}`);
+  const parsed = value as Record<string, unknown>;
+  let task: RoundTask | null = null;
+  let length: number;
+  if (parsed.catalog !== undefined) {
+    if (typeof parsed.catalog !== 'string') throw new HttpError(400, 'catalog must be a catalogue name');
+    const ranker = rankerOf(parsed.catalog);
+    if (!ranker) throw new HttpError(400, `catalogue "${parsed.catalog}" has no ranker to update in the current model`);
+    if (parsed.length !== undefined && parsed.length !== ranker.length) throw new HttpError(400, `length ${String(parsed.length)} is not the length of catalogue "${parsed.catalog}"'s federated parameters (${ranker.length})`);
+    task = { catalog: parsed.catalog, ranker: ranker.ranker };
+    length = ranker.length;
+  } else {
+    length = wholeNumber(parsed.length, 'length', 1, MAX_ROUND_LENGTH);
   }
   const tolerance = (parsed.tolerance ?? DEFAULT_TOLERANCE) as SecAggTolerance;
   for (const key of ['dropout', 'collusion'] as const) {
@@ -107,7 +100,27 @@ function parseOpen(body: Buffer): { length: number; tolerance: SecAggTolerance; 
   } catch (error) {
     throw new HttpError(400, (error as Error).message);
   }
-  return { length: length as number, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy, listing: parseListing(parsed, Date.now()) };
+  const maxClients = wholeNumber(parsed.maxClients ?? DEFAULT_MAX_CLIENTS, 'maxClients', 3, 100_000);
+  const checkInSeconds = wholeNumber(parsed.checkInSeconds ?? DEFAULT_CHECK_IN_SECONDS, 'checkInSeconds', 1, 86_400);
+  const expectedCohort = parsed.expectedCohort ?? maxClients;
+  if (typeof expectedCohort !== 'number' || !(expectedCohort >= 1 && expectedCohort <= maxClients)) throw new HttpError(400, `expectedCohort (q·N, the noisy sum's denominator) must be a number from 1 to maxClients (${maxClients})`);
+  let plan: RoundPlan;
+  try {
+    plan = checkRoundPlan({ task, expectedCohort, maxClients, fixedPointScale: fixedPointScaleFor(maxClients, privacy.clipNorm), checkInUntil: now + checkInSeconds * 1000 }, privacy.clipNorm, length);
+  } catch (error) {
+    throw new HttpError(400, (error as Error).message);
+  }
+  return { length, tolerance: { dropout: tolerance.dropout, collusion: tolerance.collusion }, privacy, plan };
+}
+
+/**
+ * Opens a round for `merchant` as `request` (the POST /v1/rounds body) describes it: checked,
+ * planned, and within the merchant's ε budget. The round scheduler opens its rounds here too.
+ */
+export async function openRound(options: FederationOptions, merchant: string, request: unknown, roundId: string) {
+  const { length, tolerance, privacy, plan } = parseOpen(request, options.rankerOf, (options.now ?? Date.now)());
+  const spend = await options.coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget, plan);
+  return { roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon }, plan };
 }
 
 export async function registerRoundRoutes(app: FastifyInstance, options: FederationOptions): Promise<void> {
@@ -124,24 +137,36 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
 
     scope.post('/v1/rounds', { bodyLimit: 16_384 }, async (request, reply) => {
       const merchant = merchantOf(request, merchantKeys);
-      const { length, tolerance, privacy, listing } = parseOpen(request.body as Buffer);
-      const roundId = newRoundId();
-      const spend = await coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget, listing);
-      return reply.code(201).send({ roundId, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon } });
+      let body: unknown;
+      try {
+        body = JSON.parse((request.body as Buffer).toString('utf8'));
+      } catch {
+        throw new HttpError(400, `the body must be JSON: ${OPEN_SHAPE}`);
+      }
+      return reply.code(201).send(await openRound(options, merchant, body, newRoundId()));
     });
 
-    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
-      const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
-      return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
+    scope.get<{ Querystring: { limit?: string } }>('/v1/rounds', async (request) => {
+      const merchant = merchantOf(request, merchantKeys);
+      const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError(400, 'limit must be a whole number from 1 to 1000');
+      const published = options.published?.(merchant);
+      const rounds = await coordinator.history(merchant, limit);
+      return { rounds: rounds.map((r) => ({ ...r, published: published?.get(r.roundId) ?? null })) };
     });
 
     // Registered before /v1/rounds/:roundId: "open" is not a round id.
     scope.get<{ Querystring: { merchant?: string } }>('/v1/rounds/open', async (request, reply) => {
       const { merchant } = request.query;
       if (!merchant) throw new HttpError(400, 'name the merchant: /v1/rounds/open?merchant=<data-merchant>');
-      const announcement = coordinator.announcement(merchant);
-      reply.header('Cache-Control', 'no-store');
-      return announcement ? reply.send(announcement) : reply.code(204).send();
+      const round = joinableRound(coordinator.openRounds(), merchant, (options.now ?? Date.now)());
+      if (!round) return reply.code(204).header('Cache-Control', 'no-store').send();
+      return reply.header('Cache-Control', 'no-store').send(round);
+    });
+
+    scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', async (request) => {
+      const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
+      return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
     });
 
     scope.get<{ Params: { roundId: string } }>('/v1/rounds/:roundId', async (request) => {
@@ -169,4 +194,17 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       return reply.header('Content-Type', 'application/json').header('X-Privet-Reply', due.kind).header('Cache-Control', 'no-store').send(Buffer.from(encodeTaggedReply(due)));
     });
   });
+}
+
+/** What a browser needs to decide whether and how to take part: the first round of `merchant` still taking check-ins. */
+export function joinableRound(rounds: readonly OpenRound[], merchant: string, now: number) {
+  const round = rounds.find((r) => r.merchant === merchant && r.phase === 'advertising' && r.plan?.task && r.privacy
+    && now <= r.plan.checkInUntil && r.checkedIn < r.plan.maxClients);
+  if (!round?.plan?.task || !round.privacy) return null;
+  const { plan, privacy } = round;
+  return {
+    roundId: round.id, merchant, modelVersion: round.modelVersion, catalog: plan.task!.catalog, ranker: plan.task!.ranker,
+    length: round.config.length, tolerance: round.config.tolerance, privacy,
+    fixedPoint: { scale: plan.fixedPointScale }, expectedCohort: plan.expectedCohort, checkInUntil: plan.checkInUntil,
+  };
 }

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpRoundClient } from '../../src/client/round-http-client.ts';
+import { fetchOpenRound, HttpRoundClient } from '../../src/client/round-http-client.ts';
 import { readEvent } from '../../src/core/behaviour-event.ts';
 import { parseCatalog } from '../../src/core/catalog.ts';
-import { federatedLayout } from '../../src/core/federated-parameters.ts';
+import { federatedLength } from '../../src/core/federated-parameters.ts';
 import { localUpdate, MAX_CONTRIBUTION_ROWS, trainingRows, wantedItems } from '../../src/core/federated-update.ts';
-import { encodeUpdate, type FixedPointConfig } from '../../src/core/fixed-point.ts';
+import { encodeUpdate } from '../../src/core/fixed-point.ts';
 import { parseItemMatrix } from '../../src/core/item-matrix.ts';
 import { manifestCatalog } from '../../src/core/manifest.ts';
 import { parseRanker } from '../../src/core/ranker.ts';
@@ -34,7 +34,6 @@ import { readShelf } from '../support/storefront.ts';
 const MERCHANT = 'demo';
 const MERCHANT_KEY = 'demo-merchant-key';
 const PRIVACY = { sampleRate: 1, noiseMultiplier: 1, clipNorm: 2 };
-const SCALE = 2 ** 16;
 const catalog = parseCatalog(JSON.parse(readFileSync(join(repoRoot, 'public/catalog/demo-catalog.json'), 'utf8')));
 const products = catalog.products.filter((p) => p.in_stock).slice(0, 7);
 
@@ -53,13 +52,13 @@ describe('a browser in mode contribute in a real federated round', () => {
   const manifest = currentManifest();
   const entry = manifestCatalog(manifest, MERCHANT);
   const ranker = parseRanker(JSON.parse(readFileSync(join(versionDir(manifest), entry.ranker!), 'utf8')));
-  const length = federatedLayout(ranker).size;
-  const fixedPoint: FixedPointConfig = { length, clip: PRIVACY.clipNorm, scale: SCALE };
+  const length = federatedLength(ranker);
 
   beforeAll(async () => {
     const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(path));
     const merchantKeys = new Map([[MERCHANT, createHash('sha256').update(MERCHANT_KEY).digest('hex')]]);
-    server = await startServer({ federation: { coordinator, merchantKeys, modelVersion: () => manifest.version, privacyBudget: { epsilon: 100, delta: 1e-6 } } });
+    server = await startServer({ federation: { coordinator, merchantKeys, modelVersion: () => manifest.version,
+      rankerOf: (name) => (name === MERCHANT ? { ranker: entry.ranker!, length } : null), privacyBudget: { epsilon: 100, delta: 1e-6 } } });
     browser = await launchChromium({ webgpu: false });
   });
   afterAll(async () => {
@@ -72,7 +71,7 @@ describe('a browser in mode contribute in a real federated round', () => {
     expect(response.status).toBeLessThan(300);
     return (await response.json()) as Record<string, unknown>;
   };
-  const openRound = async () => (await merchantPost('', { length, privacy: PRIVACY, tolerance: { dropout: 0.3, collusion: 0 }, catalog: MERCHANT, ranker: entry.ranker, fixedPoint: { scale: SCALE }, checkInSeconds: 300 })).roundId as string;
+  const openRound = async () => (await merchantPost('', { catalog: MERCHANT, privacy: PRIVACY, tolerance: { dropout: 0.3, collusion: 0 }, checkInSeconds: 300 })).roundId as string;
   const advance = (roundId: string) => merchantPost(`/${roundId}/advance`);
 
   /** Every request the browser context made (pages and workers), and which of them got a response. */
@@ -105,6 +104,9 @@ describe('a browser in mode contribute in a real federated round', () => {
 
     // The merchant opens a round; three Node clients check in alongside the browser.
     const roundId = await openRound();
+    const announced = (await fetchOpenRound(server.origin, MERCHANT))!;
+    expect(announced).toMatchObject({ roundId, ranker: entry.ranker, length, modelVersion: manifest.version });
+    const fixedPoint = { length, clip: PRIVACY.clipNorm, scale: announced.fixedPoint.scale };
     const nodes = await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(server.origin, roundId)));
     const nodeInput = (index: number) => encodeUpdate(Float64Array.from({ length }, (_, i) => Math.sin(index * 7 + i) / 400), fixedPoint);
     // A new page: the engine learns, then (the shopper idle for 5 s) the learner looks for the round.

@@ -20,9 +20,9 @@ import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts
 import { MERCHANT_KEY, merchantKeys, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
 
 const LENGTH = 16;
-const SCALE = 1024;
-const config = { length: LENGTH, clip: ROUND_PRIVACY.clipNorm, scale: SCALE };
-const input = (seed: number) => encodeUpdate(Float64Array.from({ length: LENGTH }, (_, i) => Math.sin(seed + i) / 10), config);
+/** Every round here is announced with the same plan, so one fixed-point scale serves them all. */
+let scale = 0;
+const input = (seed: number) => encodeUpdate(Float64Array.from({ length: LENGTH }, (_, i) => Math.sin(seed + i) / 10), { length: LENGTH, clip: ROUND_PRIVACY.clipNorm, scale });
 
 describe('the federated participant', () => {
   let app: FastifyInstance;
@@ -31,7 +31,7 @@ describe('the federated participant', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: (catalog) => (catalog === 'demo' ? { ranker: 'ranker.json', length: LENGTH } : null), privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
@@ -44,8 +44,10 @@ describe('the federated participant', () => {
 
   /** A round announced for browsers, three scripted clients in it, and the announcement. */
   async function roundWithThreeOthers(): Promise<{ round: RoundAnnouncement; others: HttpRoundClient[] }> {
-    await merchant('', { length: LENGTH, privacy: ROUND_PRIVACY, tolerance: { dropout: 0.3, collusion: 0 }, catalog: 'demo', ranker: 'ranker.json', fixedPoint: { scale: SCALE } });
+    await merchant('', { catalog: 'demo', privacy: ROUND_PRIVACY, tolerance: { dropout: 0.3, collusion: 0 } });
     const round = (await fetchOpenRound(base, 'm1'))!;
+    expect(round).toMatchObject({ catalog: 'demo', ranker: 'ranker.json', length: LENGTH });
+    scale = round.fixedPoint.scale;
     const others = await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(base, round)));
     return { round, others };
   }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { federatedGradient, federatedLayout, federatedVector, withFederatedVector } from '../../src/core/federated-parameters.ts';
+import { federatedGradient, federatedLength, federatedVector, withFederatedVector } from '../../src/core/federated-parameters.ts';
 import { rankerGradients } from '../../src/core/ranker.ts';
 import { federatedGolden, goldenMatrix, goldenRanker, goldenVector } from '../support/federated-golden.ts';
 
 describe('the federated parameter vector', () => {
   it('has the trainer\'s layout: P, a, r, then [click, purchase] × [in_history, last_cosine]', () => {
-    const layout = federatedLayout(goldenRanker);
-    expect([...layout.sizes]).toEqual(federatedGolden.layout.sizes);
-    expect(layout.size).toBe(federatedGolden.layout.size);
+    const { dims, inputDims, maxHistory } = goldenRanker;
+    expect(federatedGolden.layout.sizes).toEqual([dims * inputDims, dims, maxHistory, 4]);
+    expect(federatedLength(goldenRanker)).toBe(federatedGolden.layout.size);
   });
 
   it('flattens a ranker exactly as the trainer does (float32 values, so bit for bit)', () => {
@@ -28,11 +28,11 @@ describe('the federated parameter vector', () => {
   it('orders a gradient the same way as the parameters', () => {
     const context = { matrix: goldenMatrix, neighbours: null, popularity: null };
     const g = rankerGradients(goldenRanker, context, [3, 17], 22);
-    const flat = federatedGradient(goldenRanker, g);
-    const { sizes } = federatedLayout(goldenRanker);
+    const flat = federatedGradient(g);
+    const sizes = federatedGolden.layout.sizes;
     expect(flat[0]).toBe(g.projection[0]);
-    expect(flat[sizes[0]]).toBe(g.attention[0]);
-    expect(flat[sizes[0] + sizes[1]]).toBe(g.recency[0]);
+    expect(flat[sizes[0]!]).toBe(g.attention[0]);
+    expect(flat[sizes[0]! + sizes[1]!]).toBe(g.recency[0]);
     // in_history (column 2) and last_cosine (column 3) of click, then of purchase (5 features each).
     expect(Array.from(flat.subarray(flat.length - 4))).toEqual([g.featureWeights[2], g.featureWeights[3], g.featureWeights[7], g.featureWeights[8]]);
   });

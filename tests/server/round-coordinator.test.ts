@@ -10,7 +10,7 @@ import { decodeWords, encodeClientMessage, type ClientMessageKind, type ClientMe
 import { RoundCoordinator, UnauthenticatedError } from '../../src/server/round-coordinator.ts';
 import type { RoundStore } from '../../src/server/storage/round-store.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
-import { ROUND_PRIVACY } from '../support/round-server.ts';
+import { barePlan, ROUND_PRIVACY } from '../support/round-server.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 64;
@@ -61,7 +61,7 @@ async function startRound(path: string, roundId: string, clients: number): Promi
   const config: RoundConfig = { roundId, length: LENGTH, tolerance };
   let store = new SqliteRoundStore(path);
   let coordinator = await RoundCoordinator.restore(store);
-  await coordinator.open('merchant-1', 'v1', config, ROUND_PRIVACY, { epsilon: 100, delta: 1e-6 });
+  await coordinator.open('merchant-1', 'v1', config, ROUND_PRIVACY, { epsilon: 100, delta: 1e-6 }, barePlan());
   const tokens = new Map<number, string>();
   const started = [];
   for (let i = 0; i < clients; i++) {
@@ -182,7 +182,7 @@ describe('RoundCoordinator', () => {
     const flaky = failing(store, { append: 'advertise' });
     const coordinator = await RoundCoordinator.restore(flaky);
     const config: RoundConfig = { roundId: 'r-flaky', length: LENGTH, tolerance };
-    await coordinator.open('m', 'v1', config, ROUND_PRIVACY, { epsilon: 100, delta: 1e-6 });
+    await coordinator.open('m', 'v1', config, ROUND_PRIVACY, { epsilon: 100, delta: 1e-6 }, barePlan());
     const { index, token } = await coordinator.checkIn('r-flaky');
     const { advertise } = await SecAggClient.start(config, index);
     const bytes = encodeClientMessage('advertise', advertise);

@@ -11,11 +11,13 @@ import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { registerRoundRoutes } from '../../src/server/round-routes.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { repoRoot } from '../support/models.ts';
-import { fetchOpenRound, HttpRoundClient, type RoundRequest } from '../../src/client/round-http-client.ts';
+import { HttpRoundClient } from '../../src/client/round-http-client.ts';
 import { MERCHANT_KEY, merchantKeys, OTHER_MERCHANT_KEY, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 32;
+// The round API asks the model registry for a catalogue's ranker; here, one catalogue has one.
+const demoRanker = (catalog: string) => (catalog === 'demo' ? { ranker: 'ranker.demo.abc.json', length: 50 } : null);
 const merchant = { 'Content-Type': 'application/json', Authorization: `Bearer ${MERCHANT_KEY}` };
 const input = (index: number) => encodeUpdate(Float32Array.from({ length: LENGTH }, (_, i) => Math.cos(index + i * 0.37) / 8), fixedPoint(LENGTH));
 
@@ -46,10 +48,51 @@ describe('round API', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
+
+  it('opens a catalogue round with its plan, and shows it to that merchant\'s browsers only while it takes check-ins', async () => {
+    const open = async (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ privacy: ROUND_PRIVACY, ...body }) });
+    expect((await (await open({ catalog: 'nope' })).json()).error).toMatch(/catalogue "nope" has no ranker/);
+    expect((await (await open({ catalog: 'demo', length: 7 })).json()).error).toMatch(/not the length/);
+    expect((await (await open({ catalog: 'demo', maxClients: 5, expectedCohort: 6 })).json()).error).toMatch(/expectedCohort/);
+    expect((await (await open({ catalog: 'demo', maxClients: 2 })).json()).error).toMatch(/maxClients/);
+    const before = Date.now();
+    const response = await open({ catalog: 'demo', maxClients: 3, expectedCohort: 2.5, checkInSeconds: 30 });
+    expect(response.status).toBe(201);
+    const { roundId, plan } = (await response.json()) as { roundId: string; plan: { fixedPointScale: number; checkInUntil: number } };
+    // 3 clients of ⌈2·2^28⌉ = 2^29 sum to 1.5·2^30 < 2^31; 2^29 would reach 3·2^30.
+    expect(plan.fixedPointScale).toBe(2 ** 28);
+    expect(plan.checkInUntil).toBeGreaterThanOrEqual(before + 30_000);
+
+    const discover = (who: string) => fetch(`${base}/v1/rounds/open?merchant=${who}`);
+    expect((await discover('m2')).status).toBe(204);
+    expect((await fetch(`${base}/v1/rounds/open`)).status).toBe(400);
+    const found = await discover('m1');
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual({
+      roundId, merchant: 'm1', modelVersion: 'v1', catalog: 'demo', ranker: 'ranker.demo.abc.json', length: 50,
+      tolerance: { dropout: 0.3, collusion: 0.05 }, privacy: ROUND_PRIVACY, fixedPoint: { scale: 2 ** 28 }, expectedCohort: 2.5,
+      checkInUntil: plan.checkInUntil,
+    });
+    for (let i = 0; i < 3; i++) expect((await fetch(`${base}/v1/rounds/${roundId}/check-in`, { method: 'POST' })).status).toBe(201);
+    // Full: refused, and no longer offered.
+    const fourth = await fetch(`${base}/v1/rounds/${roundId}/check-in`, { method: 'POST' });
+    expect(fourth.status).toBe(409);
+    expect((await fourth.json()).error).toMatch(/full \(3 clients\)/);
+    expect((await discover('m1')).status).toBe(204);
+
+    // The merchant's list: this round with its live count and its ε; nobody else's rounds, and only with its key.
+    expect((await fetch(`${base}/v1/rounds`)).status).toBe(401);
+    const listed = (await (await fetch(`${base}/v1/rounds?limit=5`, { headers: merchant })).json()) as { rounds: { roundId: string; state: string; phase: string; checkedIn: number; catalog: string; spend: { cumulativeEpsilon: number }; published: unknown }[] };
+    expect(listed.rounds[0]).toMatchObject({ roundId, state: 'open', phase: 'advertising', checkedIn: 3, catalog: 'demo', published: null });
+    expect(listed.rounds[0]!.spend.cumulativeEpsilon).toBeGreaterThan(0);
+    const other = (await (await fetch(`${base}/v1/rounds`, { headers: { Authorization: `Bearer ${OTHER_MERCHANT_KEY}` } })).json()) as { rounds: unknown[] };
+    expect(other.rounds).toEqual([]);
+    expect((await fetch(`${base}/v1/rounds?limit=0`, { headers: merchant })).status).toBe(400);
+  });
 
   it('runs a whole round over HTTP to the exact sum, a client dropping out after sharing keys', async () => {
     const roundId = await openRound(base);
@@ -102,7 +145,7 @@ describe('round API', () => {
 it("opens no round past a merchant's ε budget; rounds still open count, aborted ones do not", async () => {
   const app = Fastify();
   const path = join(mkdtempSync(join(tmpdir(), 'privet-budget-')), 'rounds.sqlite');
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     const open = () => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, privacy: ROUND_PRIVACY }) });
@@ -181,46 +224,4 @@ it('loses nothing it accepted when the server is killed with SIGKILL mid-round, 
   } finally {
     await kill();
   }
-});
-
-describe('round discovery', () => {
-  let app: FastifyInstance;
-  let base: string;
-
-  beforeAll(async () => {
-    app = Fastify();
-    const path = join(mkdtempSync(join(tmpdir(), 'privet-discovery-')), 'rounds.sqlite');
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  afterAll(() => app.close());
-
-  const open = (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, privacy: ROUND_PRIVACY, ...body }) });
-
-  it('announces the merchant\'s round while it admits clients, with what a browser needs to decide', async () => {
-    // A round opened without a catalogue and ranker is not for browsers.
-    await openRound(base);
-    expect(await fetchOpenRound(base, 'm1')).toBeNull();
-    const before = Date.now();
-    const response = await open({ catalog: 'demo', ranker: 'ranker.demo.abc.json', fixedPoint: { scale: 4096 }, checkInSeconds: 60 });
-    const { roundId } = (await response.json()) as { roundId: string };
-    const requests: RoundRequest[] = [];
-    const announced = await fetchOpenRound(base, 'm1', { onRequest: (r) => requests.push(r) });
-    expect(announced).toMatchObject({ roundId, merchant: 'm1', modelVersion: 'v1', catalog: 'demo', ranker: 'ranker.demo.abc.json', length: LENGTH,
-      tolerance: { dropout: 0.3, collusion: 0.05 }, privacy: ROUND_PRIVACY, fixedPoint: { scale: 4096 } });
-    expect(announced!.checkInUntil).toBeGreaterThanOrEqual(before + 60_000);
-    expect(requests).toEqual([expect.objectContaining({ method: 'GET', bytesSent: 0, purpose: expect.stringContaining('sends nothing about you') })]);
-    // Another merchant's shoppers see nothing; once advertising closes, nobody does.
-    expect(await fetchOpenRound(base, 'm2')).toBeNull();
-    await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(base, announced!)));
-    await advance(base, roundId);
-    expect(await fetchOpenRound(base, 'm1')).toBeNull();
-  });
-
-  it('refuses a listing without its ranker and a discovery without a merchant', async () => {
-    const response = await open({ catalog: 'demo' });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(/catalog and ranker/);
-    expect((await fetch(`${base}/v1/rounds/open`)).status).toBe(400);
-  });
 });

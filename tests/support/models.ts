@@ -1,5 +1,5 @@
 /** Paths and parsed artefacts of the model that `npm run setup` exported. */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModelManifest } from '../../src/core/manifest.ts';
@@ -74,4 +74,20 @@ export function linkedModelsCopy(keep: (name: string) => boolean = (name) => !na
   cpSync(join(repoRoot, 'models/manifest.json'), join(dir, 'manifest.json'));
   writeFileSync(join(dir, manifest.version, 'manifest.json'), JSON.stringify(clean));
   return { dir, version: manifest.version };
+}
+
+/**
+ * Adds version `to` to a models folder as a copy of version `from` (links stay links), with
+ * its own name, creation time and metrics in its manifest, as a trained candidate would be.
+ */
+export function copyVersion(dir: string, from: string, to: string, created: string, metrics: Record<string, number> = {}): void {
+  cpSync(join(dir, from), join(dir, to), { recursive: true, verbatimSymlinks: true });
+  const manifest = readJson(join(dir, to, 'manifest.json')) as ModelManifest;
+  writeFileSync(join(dir, to, 'manifest.json'), JSON.stringify({ ...manifest, version: to, created, metrics }));
+}
+
+/** Replaces one file of a version (a link to the real model) with other bytes, leaving its manifest as it was. */
+export function tamperWith(dir: string, version: string, name: string): void {
+  rmSync(join(dir, version, name));
+  writeFileSync(join(dir, version, name), '{"tampered": true}');
 }

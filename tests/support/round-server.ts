@@ -4,6 +4,7 @@
  * "merchant-key", "m2" the key "other-merchant-key". Prints "listening" once it accepts connections.
  */
 import Fastify from 'fastify';
+import type { RoundPlan } from '../../src/core/round-plan.ts';
 import { createHash } from 'node:crypto';
 import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { registerRoundRoutes } from '../../src/server/round-routes.ts';
@@ -21,7 +22,12 @@ export const ROUND_PRIVACY = { sampleRate: 0.05, noiseMultiplier: 1, clipNorm: 2
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [path, port] = process.argv.slice(2);
   const app = Fastify();
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path!)), merchantKeys, modelVersion: () => 'v1', privacyBudget });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path!)), merchantKeys, modelVersion: () => 'v1', rankerOf: () => null, privacyBudget });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
   console.log('listening');
+}
+
+/** A bare-sum round plan for protocol tests: no task, check-in open for an hour. */
+export function barePlan(overrides: Partial<RoundPlan> = {}): RoundPlan {
+  return { task: null, expectedCohort: 10, maxClients: 1000, fixedPointScale: 1, checkInUntil: Date.now() + 3_600_000, ...overrides };
 }

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from trainer.federated.golden_server import golden_server_optimizer
 from trainer.federated.server_optimizer import FedAdamConfig, FedAdamState, fedadam, fedavg
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "server-optimizer.json"
 
 
 def test_fedavg_adds_the_scaled_mean_update() -> None:
@@ -45,3 +50,9 @@ def test_bad_updates_and_settings_are_refused() -> None:
         fedadam(np.zeros(2), np.zeros(2), FedAdamState.zeros(3), FedAdamConfig(lr=0.1))
     with pytest.raises(ValueError, match="τ > 0"):
         FedAdamConfig(lr=0.1, tau=0.0)
+
+
+def test_the_committed_golden_vectors_are_what_the_optimizers_compute_now() -> None:
+    # The Node server's mirror (src/core/server-optimizer.ts) is checked against this file.
+    committed = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(golden_server_optimizer()))

@@ -1,0 +1,44 @@
+/**
+ * What a federated round is for and how it is run, beyond the SecAgg+ parameters: the catalogue
+ * ranker its sum updates, the cohort it was planned for, the fixed-point scale that lets that
+ * cohort's sum decode exactly, and when check-in closes. Browsers read it (GET /v1/rounds/open)
+ * before they decide to take part; the server keeps it with the round.
+ */
+import { checkCohort } from './fixed-point.ts';
+
+export interface RoundTask {
+  /** The catalogue (manifest entry) whose ranker the round updates, and that ranker's file. */
+  catalog: string;
+  ranker: string;
+}
+
+export interface RoundPlan {
+  /** Null for a bare sum (protocol tests, load tests): nothing is published from it. */
+  task: RoundTask | null;
+  /** q·N, the cohort the round was planned for: the noisy sum is divided by it, whoever turns up. */
+  expectedCohort: number;
+  /** Check-ins past this are refused; the fixed-point scale is chosen so this many sum exactly. */
+  maxClients: number;
+  fixedPointScale: number;
+  /** Epoch ms: check-in closes and the scheduler closes advertising. */
+  checkInUntil: number;
+}
+
+/** The largest power-of-two scale at which `maxClients` updates clipped to `clip` cannot wrap the ring. */
+export function fixedPointScaleFor(maxClients: number, clip: number): number {
+  if (!Number.isInteger(maxClients) || maxClients < 1) throw new Error(`round plan: maxClients must be a positive integer, got ${maxClients}`);
+  let scale = 2 ** Math.floor(Math.log2((2 ** 31 - 1) / (maxClients * clip)));
+  // ⌈C·scale⌉ can round the bound up past 2^31 − 1: step down until it fits.
+  while (maxClients * Math.ceil(clip * scale) >= 2 ** 31) scale /= 2;
+  return scale;
+}
+
+export function checkRoundPlan(plan: RoundPlan, clip: number, length: number): RoundPlan {
+  const { expectedCohort, maxClients, fixedPointScale, checkInUntil } = plan;
+  if (!(expectedCohort >= 1) || !Number.isFinite(expectedCohort)) throw new Error(`round plan: expectedCohort must be ≥ 1, got ${expectedCohort}`);
+  if (!Number.isInteger(maxClients) || maxClients < 3) throw new Error(`round plan: maxClients must be a whole number ≥ 3 (SecAgg+ needs three), got ${maxClients}`);
+  if (!Number.isFinite(checkInUntil)) throw new Error('round plan: checkInUntil must be a time');
+  checkCohort(maxClients, { length, clip, scale: fixedPointScale });
+  if (plan.task && !(plan.task.catalog && plan.task.ranker)) throw new Error('round plan: a task names a catalogue and its ranker file');
+  return plan;
+}
