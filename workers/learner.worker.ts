@@ -52,7 +52,8 @@ export interface ContributeRequest extends LearnerInit {
 }
 
 export type ContributeResult =
-  | { status: 'no-round' }
+  /** None open, or none this device may still join (it already decided about the open one). */
+  | { status: 'no-round'; reason?: string }
   | { status: 'ineligible'; reason: string }
   | { status: 'sampled-out'; roundId: string }
   | { status: 'sent'; roundId: string; index: number; bytes: number }
@@ -159,12 +160,6 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
     bytes += entry.bytesSent;
     void db.add('requests', { ...entry, context: 'learner worker' }).catch(() => contribution?.abort(new ParticipationStoppedError('the network log is gone (data erased)')));
   };
-  const round = await fetchOpenRound(request.endpoint, request.merchant, { onRequest: log, signal });
-  if (!round) return { status: 'no-round' };
-  const mismatch = announcementMismatch(round, { modelVersion: loaded.version, catalog: request.catalog, ranker: loaded.file, length: federatedLength(loaded.weights) });
-  if (mismatch) return { status: 'ineligible', reason: mismatch };
-  if (Date.now() >= round.checkInUntil) return { status: 'ineligible', reason: 'the round no longer admits clients' };
-
   const read = db.transaction(['events', 'outbox']);
   const events: { key: number; event: BehaviourEvent }[] = [];
   for (let cursor = await read.objectStore('events').openCursor(); cursor; cursor = await cursor.continue()) {
@@ -173,13 +168,23 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
   }
   const outbox = await read.objectStore('outbox').getAll();
   const lastSent = Math.max(-1, ...outbox.flatMap((r) => (r.status === 'sent' && r.lastEventKey !== undefined ? [r.lastEventKey] : [])));
-  const verdict = eligibility({
+  const verdict = (roundId: string | null) => eligibility({
     mode,
     newEvents: events.filter(({ key, event }) => key > lastSent && isWanted(event.type)).length,
     idleMs: Date.now() - request.idleSince,
-    decided: outbox.some((r) => r.round === round.roundId),
+    decided: outbox.some((r) => r.round === roundId),
   });
-  if (!verdict.eligible) return { status: 'ineligible', reason: verdict.reason };
+  // A device that could not join any round does not even ask whether one is open.
+  const before = verdict(null);
+  if (!before.eligible) return { status: 'ineligible', reason: before.reason };
+
+  const round = await fetchOpenRound(request.endpoint, request.merchant, { onRequest: log, signal });
+  if (!round) return { status: 'no-round' };
+  const mismatch = announcementMismatch(round, { modelVersion: loaded.version, catalog: request.catalog, ranker: loaded.file, length: federatedLength(loaded.weights) });
+  if (mismatch) return { status: 'ineligible', reason: mismatch };
+  if (Date.now() >= round.checkInUntil) return { status: 'ineligible', reason: 'the round no longer admits clients' };
+  const now = verdict(round.roundId);
+  if (!now.eligible) return { status: 'no-round', reason: now.reason };
 
   // The draw is recorded before anything is sent: whatever happens next, no second draw in this round.
   const joins = sampledIn(round.privacy.sampleRate, crypto.getRandomValues(new Uint32Array(2)));

@@ -27,6 +27,12 @@ const persistent = (mode: Mode) => mode !== 'off';
 const LEARN_DELAY_MS = 1_500;
 const LEARN_ENCODER_WAIT_MS = 15_000;
 const LEARN_IDLE_WAIT_MS = 5_000;
+/**
+ * In mode contribute, how often a page that could join looks for a new round: rounds take
+ * check-ins for tens of seconds (the demo's: 45 s every 2 min), so a check at page load alone
+ * would rarely meet one. A device that could not join (too few new events) does not look.
+ */
+const ROUND_RECHECK_MS = 30_000;
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -158,7 +164,9 @@ export class WidgetEngine {
       this.#contributeScheduled = false;
       const [learner, catalog] = [this.#learner, this.#info?.catalog];
       if (!learner || !catalog || (await this.#store).mode !== 'contribute') return;
-      await learner.contribute({ endpoint: this.#config.endpoint.href, merchant: catalog.name, idleSince: this.#lastInteraction });
+      const result = await learner.contribute({ endpoint: this.#config.endpoint.href, merchant: catalog.name, idleSince: this.#lastInteraction });
+      // Ineligible (too few new events, another model): the next learned event starts this again.
+      if (result && result.status !== 'ineligible' && generation === this.#generation) setTimeout(() => this.#contributeWhenIdle(), ROUND_RECHECK_MS);
     };
     void attempt();
   }
