@@ -30,8 +30,13 @@ export interface LocalTraining {
 /** The trainer's LocalConfig defaults, which the federated simulation ran with. */
 export const DEFAULT_LOCAL_TRAINING: Readonly<LocalTraining> = Object.freeze({ steps: 3, learningRate: 0.5 });
 
-/** At most this many rows per contribution: a few seconds of worker time on a 10k-item catalogue at most. */
-export const MAX_CONTRIBUTION_ROWS = 50;
+/**
+ * At most this many rows (the latest) per contribution: its cost is rows × history × the 64 × 384
+ * projection, three times over. Measured in Node on the 2-core development machine under a load
+ * of about 12: 20 rows 1.9 s on the demo's 411 items, 3.3 s on Scientific's 4,385 (50 rows: 4.9
+ * and 10.2 s), worker time a shopper's device spends once per round it joins.
+ */
+export const MAX_CONTRIBUTION_ROWS = 20;
 
 /** The catalogue rows of the items the shopper wanted (views, clicks, carts, orders), oldest first; items no longer in the catalogue are skipped. */
 export function wantedItems(events: readonly BehaviourEvent[], rowOf: (id: string) => number | undefined): number[] {
