@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { encodeUpdate } from '../src/core/fixed-point.ts';
 import { encodeClientMessage } from '../src/core/secagg-wire.ts';
 import { repoRoot } from '../tests/support/models.ts';
-import { HttpRoundClient } from '../tests/support/round-http-client.ts';
+import { HttpRoundClient } from '../src/client/round-http-client.ts';
 import { fixedPoint } from '../tests/support/secagg-simulation.ts';
 
 const { values } = parseArgs({

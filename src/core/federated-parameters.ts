@@ -8,7 +8,7 @@
  * Browsers compute only these features themselves (no order data), so the other feature
  * weights never move and no noise ever lands on them.
  */
-import { RANKER_FEATURES, RANKER_OUTPUTS, type RankerWeights } from './ranker.ts';
+import { RANKER_FEATURES, RANKER_OUTPUTS, type RankerGradients, type RankerWeights } from './ranker.ts';
 
 export const CLIENT_FEATURES = [RANKER_FEATURES.indexOf('in_history'), RANKER_FEATURES.indexOf('last_cosine')] as const;
 
@@ -16,17 +16,28 @@ export function federatedLength(ranker: Pick<RankerWeights, 'dims' | 'inputDims'
   return ranker.dims * ranker.inputDims + ranker.dims + ranker.maxHistory + RANKER_OUTPUTS.length * CLIENT_FEATURES.length;
 }
 
-export function federatedVector(ranker: RankerWeights): Float64Array {
-  const out = new Float64Array(federatedLength(ranker));
+type FederatedParts = Pick<RankerWeights | RankerGradients, 'projection' | 'attention' | 'recency' | 'featureWeights'>;
+
+function flatten(parts: FederatedParts): Float64Array {
+  const out = new Float64Array(parts.projection.length + parts.attention.length + parts.recency.length + RANKER_OUTPUTS.length * CLIENT_FEATURES.length);
   let at = 0;
-  for (const part of [ranker.projection, ranker.attention, ranker.recency]) {
+  for (const part of [parts.projection, parts.attention, parts.recency]) {
     out.set(part, at);
     at += part.length;
   }
   for (let k = 0; k < RANKER_OUTPUTS.length; k++) {
-    for (const f of CLIENT_FEATURES) out[at++] = ranker.featureWeights[k * RANKER_FEATURES.length + f]!;
+    for (const f of CLIENT_FEATURES) out[at++] = parts.featureWeights[k * RANKER_FEATURES.length + f]!;
   }
   return out;
+}
+
+export function federatedVector(ranker: RankerWeights): Float64Array {
+  return flatten(ranker);
+}
+
+/** A gradient of the ranker's loss (ranker.ts rankerGradients) restricted to the federated weights, in the same order. */
+export function federatedGradient(gradients: RankerGradients): Float64Array {
+  return flatten(gradients);
 }
 
 /** A copy of `ranker` whose federated weights are `vector` (rounded to float32); the rest unchanged. */

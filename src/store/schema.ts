@@ -18,11 +18,21 @@ export type ProfileRecord = PersonalProfile;
 /** One network request the widget made: the payload log an auditor reads (audit-report.ts). */
 export type RequestRecord = LoggedRequest;
 
-/** A federated-round upload waiting to be sent (mode `contribute`; the federated issue fills it). */
+/**
+ * This device's decision about one federated round (mode `contribute`): one record per round it
+ * found, so it never draws or contributes twice in a round. The update itself is never stored.
+ */
 export interface OutboxRecord {
   round: string;
   createdAt: number;
+  /** sampled-out: the Poisson draw left it out; sent: it took part to the end; stopped: it dropped out. */
+  status: 'sampled-out' | 'sending' | 'sent' | 'stopped';
+  /** Bytes uploaded to the round (keys, sealed shares, the masked update). */
   bytes: number;
+  /** The newest event key the update learned from (sent only); later events count as new. */
+  lastEventKey?: number;
+  /** Why it stopped (stopped only). */
+  reason?: string;
 }
 
 export interface ConsentRecord {
@@ -57,7 +67,7 @@ export const STORES: readonly { name: StoreName; description: string }[] = [
   { name: 'events', description: 'What you did in this store: products viewed, clicked, added to the cart or bought, searches (with the words typed), dismissals, and which products each shelf showed. Kept on this device only, deleted after the retention period.' },
   { name: 'profile', description: 'What the on-device model learned from those events: a personal offset for the ranking and an average of the products you viewed. Kept on this device only.' },
   { name: 'requests', description: 'Every network request the widget made from this browser: when, to which address, why, and how many bytes went each way.' },
-  { name: 'outbox', description: 'Model updates waiting to be sent in a training round (mode "Help improve the store" only): clipped, encrypted, noise-protected numbers, never events.' },
+  { name: 'outbox', description: 'The training rounds this device found (mode "Help improve the store" only): whether it took part, when, and how many bytes of masked numbers it sent. Neither the update nor any event is stored here or sent.' },
   { name: 'consent', description: 'The privacy mode you chose, and when.' },
   { name: 'meta', description: 'Housekeeping: the database schema version and its migrations, and how often a full disk forced the oldest records out.' },
 ];

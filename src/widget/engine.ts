@@ -13,6 +13,7 @@ import { chooseMode, eraseBehaviour, openBehaviourStore, savedMode, type Behavio
 import type { RequestRecord } from '../store/schema.ts';
 import type { WidgetConfig } from './config.ts';
 import { InferenceClient, type CatalogueInfo, type EncoderInfo, type HistoryEntry, type SearchAnswer, type ShelfAnswer } from './inference-client.ts';
+import { MIN_IDLE_MS } from '../core/federated-eligibility.ts';
 import { LearnerClient } from './learner-client.ts';
 import { fetchManifest, MODEL_CACHE } from './model-assets.ts';
 import { resourceRequests, type ResourceRequest } from './resource-requests.ts';
@@ -26,6 +27,12 @@ const persistent = (mode: Mode) => mode !== 'off';
 const LEARN_DELAY_MS = 1_500;
 const LEARN_ENCODER_WAIT_MS = 15_000;
 const LEARN_IDLE_WAIT_MS = 5_000;
+/**
+ * In mode contribute, how often a page that could join looks for a new round: rounds take
+ * check-ins for tens of seconds (the demo's: 45 s every 2 min), so a check at page load alone
+ * would rarely meet one. A device that could not join (too few new events) does not look.
+ */
+const ROUND_RECHECK_MS = 30_000;
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -58,11 +65,16 @@ export class WidgetEngine {
   readonly #logged = new Set<string>();
   /** Counts erases, so a network-log write begun before one is dropped (it belongs to what was erased). */
   #erasures = 0;
+  /** When the shopper last interacted with the page: a federated round starts only after MIN_IDLE_MS without. */
+  #lastInteraction = Date.now();
+  #contributeScheduled = false;
 
   constructor(config: WidgetConfig) {
     this.#config = config;
     this.#retention = retentionPolicy(config.retention);
     this.#store = openBehaviourStore(config.defaultMode, this.#retention);
+    const interacted = () => (this.#lastInteraction = Date.now());
+    for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart']) addEventListener(type, interacted, { capture: true, passive: true });
   }
 
   /** Starts the worker and loads the catalogue once (the encoder follows in the worker). */
@@ -129,9 +141,34 @@ export class WidgetEngine {
   }
 
   async #learn(): Promise<unknown> {
-    if (!this.#info?.catalog || !persistent((await this.#store).mode)) return;
+    const { mode } = await this.#store;
+    if (!this.#info?.catalog || !persistent(mode)) return;
     this.#learner ??= new LearnerClient({ manifestUrl: new URL('v1/manifest', this.#config.endpoint).href, catalog: this.#info.catalog.name });
-    return this.#learner.learn();
+    const learned = await this.#learner.learn();
+    if (mode === 'contribute') this.#contributeWhenIdle();
+    return learned;
+  }
+
+  /**
+   * Looks for the merchant's open training round once the shopper has left the page alone for
+   * MIN_IDLE_MS (the learner worker decides whether this device joins). Not in off or local.
+   */
+  #contributeWhenIdle(): void {
+    if (this.#contributeScheduled) return;
+    this.#contributeScheduled = true;
+    const generation = this.#generation;
+    const attempt = async () => {
+      if (generation !== this.#generation) return;
+      const idleFor = Date.now() - this.#lastInteraction;
+      if (idleFor < MIN_IDLE_MS) return void setTimeout(() => void attempt(), MIN_IDLE_MS - idleFor);
+      this.#contributeScheduled = false;
+      const [learner, catalog] = [this.#learner, this.#info?.catalog];
+      if (!learner || !catalog || (await this.#store).mode !== 'contribute') return;
+      const result = await learner.contribute({ endpoint: this.#config.endpoint.href, merchant: catalog.name, idleSince: this.#lastInteraction });
+      // Ineligible (too few new events, another model): the next learned event starts this again.
+      if (result && result.status !== 'ineligible' && generation === this.#generation) setTimeout(() => this.#contributeWhenIdle(), ROUND_RECHECK_MS);
+    };
+    void attempt();
   }
 
   /**
@@ -141,6 +178,7 @@ export class WidgetEngine {
   async #stopWorkers(): Promise<void> {
     this.#generation++;
     this.#learnScheduled = false;
+    this.#contributeScheduled = false;
     await this.#learner?.settled();
     this.#learner?.terminate();
     this.#client?.terminate();
@@ -223,6 +261,8 @@ export class WidgetEngine {
       if (mode === 'off') {
         await this.#stopWorkers();
         await deleteModelCache();
+      } else if (mode !== 'contribute') {
+        await this.#learner?.stopContributing().catch(() => undefined);
       }
       return chooseMode(mode, this.#retention);
     })();

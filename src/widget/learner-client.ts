@@ -4,7 +4,7 @@
  * leaves the shelves on the shared ranker.
  */
 import * as Comlink from 'comlink';
-import type { LearnerInit, LearnerWorkerApi, LearnResult } from '../../workers/learner.worker.ts';
+import type { ContributeRequest, ContributeResult, LearnerInit, LearnerWorkerApi, LearnResult } from '../../workers/learner.worker.ts';
 import type { ResourceRequest } from './resource-requests.ts';
 
 export class LearnerClient {
@@ -13,6 +13,7 @@ export class LearnerClient {
   #running: Promise<LearnResult | null> | null = null;
   #again = false;
   #warned = false;
+  #contributing: Promise<ContributeResult | null> | null = null;
 
   constructor(private readonly init: LearnerInit) {}
 
@@ -34,6 +35,24 @@ export class LearnerClient {
       }
     });
     return this.#running;
+  }
+
+  /**
+   * Takes part in the merchant's open federated round if this device may (the worker decides,
+   * mode contribute only). A round runs for as long as the merchant takes to close its phases,
+   * so this never blocks learning or `settled`; one runs at a time.
+   */
+  contribute(request: Omit<ContributeRequest, keyof LearnerInit>): Promise<ContributeResult | null> {
+    this.#contributing ??= this.#remote.contribute({ ...this.init, ...request }).catch((err: unknown) => {
+      console.warn(`privet: taking part in a training round failed (${(err as Error).message})`);
+      return null;
+    }).finally(() => (this.#contributing = null));
+    return this.#contributing;
+  }
+
+  /** The shopper left mode contribute: any round in progress is dropped. */
+  stopContributing(): Promise<void> {
+    return this.#remote.stopContributing();
   }
 
   /** Waits for any learning in flight (tests, and before an erase). */

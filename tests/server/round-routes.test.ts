@@ -12,7 +12,7 @@ import { registerRoundRoutes } from '../../src/server/round-routes.ts';
 import { openRoundStore } from '../../src/server/storage/open-round-store.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { repoRoot } from '../support/models.ts';
-import { HttpRoundClient } from '../support/round-http-client.ts';
+import { HttpRoundClient } from '../../src/client/round-http-client.ts';
 import { MERCHANT_KEY, merchantKeys, OTHER_MERCHANT_KEY, privacyBudget, ROUND_PRIVACY } from '../support/round-server.ts';
 import { startPostgres, type PostgresCluster } from '../support/postgres.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parseCatalog } from '../../src/core/catalog.ts';
 import { buildApp } from '../../src/server/app.ts';
+import type { FederationOptions } from '../../src/server/round-routes.ts';
 import type { DeveloperCatalog, StorefrontOptions } from '../../src/server/storefront.ts';
 import { distDir, modelsDir, repoRoot } from './models.ts';
 
@@ -25,6 +26,8 @@ export interface StartServerOptions {
   developer?: DeveloperCatalog;
   /** Replaces the feeds (default: { demo: the demo catalogue }). */
   feeds?: Record<string, string>;
+  /** Serves the federated round API too. */
+  federation?: FederationOptions;
 }
 
 /** Every test server serves the storefront at / and the demo feed, as `npm run serve` does. */
@@ -41,6 +44,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     crossOriginIsolated: options.crossOriginIsolated ?? false,
     storefront,
     feeds: options.feeds ?? { demo: demoFeedPath },
+    ...(options.federation && { federation: options.federation }),
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, origin: new URL(address).origin };
