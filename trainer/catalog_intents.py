@@ -17,12 +17,15 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from trainer.base_model import load_sentence_transformer, locate_base_model
 from trainer.manifest import publish_catalog_file, read_current_manifest
+
+if TYPE_CHECKING:
+    from trainer.intent import Embed
 
 # Bump when the recipe in trainer.intent changes, so published heads are retrained.
 RECIPE = "intent-v3"
@@ -37,7 +40,17 @@ def catalog_categories(catalog: dict[str, Any]) -> tuple[list[str], dict[int, li
     return names, extra
 
 
-def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]:
+def base_model_embed() -> Embed:
+    model = load_sentence_transformer(locate_base_model())
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
+
+    return embed
+
+
+def publish(catalog_path: Path, name: str, models_dir: Path, embed: Embed | None = None) -> tuple[str, bool]:
+    """`embed` is the current version's encoder; the base model's when not given."""
     manifest = read_current_manifest(models_dir)
     source = catalog_path.read_bytes()
     digest = hashlib.sha256(RECIPE.encode() + source + manifest["version"].encode()).hexdigest()[:12]
@@ -48,12 +61,7 @@ def publish(catalog_path: Path, name: str, models_dir: Path) -> tuple[str, bool]
         # PyTorch loads only when there is training to do: setup runs this on every call.
         from trainer.intent import export_head, train_intent_head
 
-        model = load_sentence_transformer(locate_base_model())
-
-        def embed(texts: list[str]) -> np.ndarray:
-            return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
-
-        export_head(train_intent_head(embed, names, extra), names, path)
+        export_head(train_intent_head(embed or base_model_embed(), names, extra), names, path)
 
     def list_intents(updated: dict[str, Any]) -> None:
         from trainer.intent import BEHAVIOURS

@@ -18,6 +18,7 @@ import time
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from trainer.base_model import (
     MAX_TOKENS,
@@ -28,18 +29,21 @@ from trainer.base_model import (
 )
 from trainer.manifest import Manifest, describe_file, write_pointer
 
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
 OPSET = 17
 INPUT_NAMES = ["input_ids", "attention_mask"]
 OUTPUT_NAME = "embedding"
 DIMS = 384
 
 
-def export_fp32(source: BaseModelSource, target: Path) -> None:
+def export_fp32(model: SentenceTransformer, target: Path) -> None:
+    """The model's transformer with mean pooling and L2 norm in the graph, on the CPU in fp32."""
     import torch
 
     from trainer.encoder_graph import PooledEncoder
 
-    model = load_sentence_transformer(source)
     transformer = model[0].auto_model
     assert isinstance(transformer, torch.nn.Module)
     graph = PooledEncoder(transformer).eval()
@@ -123,31 +127,36 @@ FILES = [
 ]
 
 
+def encoder_manifest(work: Path, version: str, source: BaseModelSource, metrics: dict[str, Any]) -> Manifest:
+    """The manifest of a version directory holding FILES (and nothing listed yet besides)."""
+    return Manifest(
+        version=version,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        base_model=source.base_model,
+        dims=DIMS,
+        max_tokens=MAX_TOKENS,
+        opset=OPSET,
+        inputs=INPUT_NAMES,
+        output=OUTPUT_NAME,
+        files=[describe_file(work / name, dtype) for name, dtype in FILES],
+        # WebGPU has no fast integer MatMul kernels (they fall back to the CPU), so it
+        # gets fp32; WASM gets int8, 3.6x smaller and faster on one thread.
+        backends={"wasm": "encoder.int8.onnx", "webgpu": "encoder.fp32.onnx"},
+        metrics=metrics,
+    )
+
+
 def export(models_dir: Path) -> Path:
     source = locate_base_model()
     models_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".export-") as tmp:
         work = Path(tmp)
-        export_fp32(source, work / "encoder.fp32.onnx")
+        export_fp32(load_sentence_transformer(source), work / "encoder.fp32.onnx")
         quantize_int8(work / "encoder.fp32.onnx", work / "encoder.int8.onnx")
         write_tokenizer(source, work)
         version = content_version(work, [name for name, _ in FILES])
-        manifest = Manifest(
-            version=version,
-            created=datetime.now(UTC).isoformat(timespec="seconds"),
-            base_model=source.base_model,
-            dims=DIMS,
-            max_tokens=MAX_TOKENS,
-            opset=OPSET,
-            inputs=INPUT_NAMES,
-            output=OUTPUT_NAME,
-            files=[describe_file(work / name, dtype) for name, dtype in FILES],
-            # WebGPU has no fast integer MatMul kernels (they fall back to the CPU), so it
-            # gets fp32; WASM gets int8, 3.6x smaller and faster on one thread.
-            backends={"wasm": "encoder.int8.onnx", "webgpu": "encoder.fp32.onnx"},
-            metrics={"export_seconds": round(time.perf_counter() - started, 1)},
-        )
+        manifest = encoder_manifest(work, version, source, {"export_seconds": round(time.perf_counter() - started, 1)})
         (work / "manifest.json").write_text(manifest.to_json())
         final = models_dir / version
         if final.exists():

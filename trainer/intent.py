@@ -167,3 +167,17 @@ def export_head(head: IntentHead, categories: Sequence[str], path: Path) -> None
 def top_k_accuracy(scores: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], k: int) -> float:
     top = np.argsort(-scores, axis=1)[:, :k]
     return float((top == labels[:, None]).any(axis=1).mean())
+
+
+def read_head(path: Path) -> tuple[list[str], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The inverse of export_head for the category layer: names, weight [categories, dims], bias."""
+    exported = json.loads(path.read_text())
+    if exported.get("format") != 1:
+        raise ValueError(f"{path}: unsupported intent head format {exported.get('format')!r}")
+    layer = exported["category_layer"]
+
+    def decode(values: str, *shape: int) -> npt.NDArray[np.float32]:
+        return np.frombuffer(base64.b64decode(values), dtype="<f4").reshape(shape).astype(np.float32)
+
+    weight = decode(layer["weight"], layer["rows"], layer["cols"])
+    return list(exported["categories"]), weight, decode(layer["bias"], layer["rows"])

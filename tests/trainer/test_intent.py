@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 
 from trainer.golden import intent_head_vectors
-from trainer.intent import BEHAVIOURS, build_training_set, name_variants, singular, top_k_accuracy
+from trainer.intent import (
+    BEHAVIOURS,
+    IntentHead,
+    build_training_set,
+    export_head,
+    name_variants,
+    read_head,
+    singular,
+    top_k_accuracy,
+)
 from trainer.intent_eval import main as intent_eval
 from trainer.intent_eval import read_queries
 
@@ -39,6 +48,18 @@ def test_top_k_accuracy() -> None:
     labels = np.array([1, 2])
     assert top_k_accuracy(scores, labels, 1) == 0.5
     assert top_k_accuracy(scores, labels, 3) == 1.0
+
+
+def test_read_head_returns_the_exported_category_layer_exactly(tmp_path: Path) -> None:
+    head = IntentHead(8, 3)
+    export_head(head, ["a", "b", "c"], tmp_path / "head.json")
+    names, weight, bias = read_head(tmp_path / "head.json")
+    assert names == ["a", "b", "c"]
+    np.testing.assert_array_equal(weight, head.categories.weight.detach().numpy())
+    np.testing.assert_array_equal(bias, head.categories.bias.detach().numpy())
+    (tmp_path / "other.json").write_text(json.dumps({"format": 2}))
+    with pytest.raises(ValueError, match="unsupported intent head format 2"):
+        read_head(tmp_path / "other.json")
 
 
 def test_query_files_in_either_delimiter_and_bad_ones_rejected(tmp_path: Path) -> None:
