@@ -13,6 +13,7 @@ import { extname, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import type { ModelManifest } from '../core/manifest.ts';
 import { currentVersion } from './current-version.ts';
+import { registerDashboardPage } from './dashboard-page.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
 import { registerModelRoutes } from './model-routes.ts';
 import { registerRoundRoutes, type FederationOptions } from './round-routes.ts';
@@ -175,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
   // prefers these exact routes, so / is the storefront home.
   if (options.storefront) await registerStorefront(app, options.storefront);
+  await registerDashboardPage(app, options.distDir);
 
   await app.register(fastifyStatic, {
     root: options.distDir,

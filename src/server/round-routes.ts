@@ -6,6 +6,7 @@
  *   POST /v1/rounds                          merchant key   {catalog | length, privacy, expectedCohort?, maxClients?,
  *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
  *   GET  /v1/rounds?limit=N                  merchant key   → {rounds: [...]} its rounds, newest first, with ε and what each published
+ *   GET  /v1/privacy                         merchant key   → {budget: {epsilon, delta}, spent: {epsilon, rounds}} its ε now
  *   GET  /v1/rounds/open?merchant=M          anyone         → 200 the round a browser of M may join (its plan), 204 none
  *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
@@ -18,6 +19,7 @@
  * now (wrong phase, replay, wrong length).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ledgerEpsilon } from '../core/dp-accountant.ts';
 import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
@@ -153,6 +155,15 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       const published = options.published?.(merchant);
       const rounds = await coordinator.history(merchant, limit);
       return { rounds: rounds.map((r) => ({ ...r, published: published?.get(r.roundId) ?? null })) };
+    });
+
+    // The dashboard's budget line and ε now: the same ledger that admits or refuses the next round.
+    scope.get('/v1/privacy', async (request, reply) => {
+      const merchant = merchantOf(request, merchantKeys);
+      const { epsilon, delta } = options.privacyBudget;
+      const ledger = await coordinator.ledger(merchant, delta);
+      reply.header('Cache-Control', 'no-store');
+      return { budget: { epsilon, delta }, spent: { epsilon: ledgerEpsilon(ledger), rounds: ledger.rounds } };
     });
 
     // Registered before /v1/rounds/:roundId: "open" is not a round id.
