@@ -27,3 +27,8 @@ export function formatProgress(step: number | null, of: number | null): string {
   if (of === null || of <= 0) return `step ${step}`;
   return `step ${step} of ${of} (${Math.round((100 * step) / of)} %)`;
 }
+
+/** Where a merchant stands against its ε budget, in one sentence (the page and the plot's description say the same). */
+export function formatPrivacyStanding(spent: { epsilon: number; rounds: number }, budget: { epsilon: number; delta: number }): string {
+  return `ε spent: ${formatEpsilon(spent.epsilon)} of a budget of ${budget.epsilon} at δ ${budget.delta}, over ${spent.rounds} ${spent.rounds === 1 ? 'round that was' : 'rounds that were'} not aborted.`;
+}

@@ -3,6 +3,7 @@
  * closure, in page memory: never in localStorage or a cookie, where any script on the origin
  * (or a later visitor of a shared computer) could read it. Reloading the page forgets it.
  */
+import type { ModelManifest } from '../core/manifest.ts';
 import type { RoundHistoryEntry } from '../server/round-coordinator.ts';
 import type { TrainingDeviceChoice, TrainingJob } from '../server/training-jobs.ts';
 
@@ -40,6 +41,8 @@ export interface MerchantApi {
   rounds(): Promise<DashboardRound[]>;
   privacy(): Promise<PrivacyStanding>;
   models(): Promise<{ current: string; versions: ModelVersionSummary[] }>;
+  /** The current model's manifest: `catalogs[].dp` is the guarantee published with each catalogue's ranker. */
+  manifest(): Promise<ModelManifest>;
   makeCurrent(version: string): Promise<{ current: string; previous: string }>;
   jobs(): Promise<TrainingJob[]>;
   startJob(request: TrainingRequest): Promise<TrainingJob>;
@@ -71,6 +74,7 @@ export function merchantApi(key: string): MerchantApi {
     rounds: async () => (await call<{ rounds: DashboardRound[] }>(`/v1/rounds?limit=${ROUND_LIMIT}`)).rounds,
     privacy: () => call<PrivacyStanding>('/v1/privacy'),
     models: () => call('/v1/models'),
+    manifest: () => call('/v1/manifest'),
     makeCurrent: (version) => call('/v1/models/current', { method: 'POST', body: { version } }),
     jobs: async () => (await call<{ jobs: TrainingJob[] }>('/v1/training-jobs')).jobs,
     startJob: async (request) => (await call<{ job: TrainingJob }>('/v1/training-jobs', { method: 'POST', body: request })).job,

@@ -1,7 +1,8 @@
 /**
  * The merchant dashboard in Debian Chromium against the real server (rounds, models, training
  * jobs; the trainer is tests/fixtures/fake-training-job.mjs in its "hang" mode), with real
- * rounds run over HTTP by Node SecAgg+ clients: one completed, one aborted, one still open.
+ * rounds run over HTTP by Node SecAgg+ clients: one completed on the demo catalogue's ranker
+ * and folded into it (noise, FedAdam, published with its ε), one aborted, one still open.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epsilonAfter } from '../../src/core/dp-accountant.ts';
 import { encodeUpdate } from '../../src/core/fixed-point.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { currentRankerOf, FederatedRanker } from '../../src/server/federated-ranker.ts';
+import type { ModelRegistry } from '../../src/server/model-registry.ts';
 import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
 import { seriousViolations } from '../support/axe.ts';
@@ -20,7 +23,6 @@ import { launchChromium, type Browser } from '../support/chromium.ts';
 import { copyVersion, distDir, linkedModelsCopy, repoRoot } from '../support/models.ts';
 import { HttpRoundClient } from '../support/round-http-client.ts';
 import { ROUND_PRIVACY } from '../support/round-server.ts';
-import { fixedPoint } from '../support/secagg-simulation.ts';
 import { asMerchant, DEMO_KEY, trainingMerchantKeys } from '../support/training-server.ts';
 
 const LENGTH = 16;
@@ -32,6 +34,7 @@ let app: FastifyInstance;
 let base: string;
 let browser: Browser;
 let current: string;
+let publishedRanker: string;
 const rounds = { completed: '', aborted: '', open: '' };
 
 async function post(path: string, body?: object): Promise<Record<string, unknown>> {
@@ -40,33 +43,46 @@ async function post(path: string, body?: object): Promise<Record<string, unknown
   return (await response.json()) as Record<string, unknown>;
 }
 
-const openRound = async () => (await post('/v1/rounds', { length: LENGTH, tolerance: { dropout: 0.3, collusion: 0 }, privacy: ROUND_PRIVACY })).roundId as string;
+const TOLERANCE = { dropout: 0.3, collusion: 0 };
+const openRound = async () => (await post('/v1/rounds', { length: LENGTH, tolerance: TOLERANCE, privacy: ROUND_PRIVACY })).roundId as string;
 
-/** A whole SecAgg+ round with four browsers' worth of clients, all of whom stay. */
-async function completeRound(roundId: string): Promise<void> {
+/** A whole SecAgg+ round on the demo catalogue's ranker with four clients, all of whom stay. */
+async function completeCatalogueRound(): Promise<string> {
+  const opened = await post('/v1/rounds', { catalog: 'demo', tolerance: TOLERANCE, privacy: ROUND_PRIVACY, maxClients: 10, expectedCohort: 4 });
+  const roundId = opened.roundId as string;
   const clients = await Promise.all(Array.from({ length: 4 }, () => HttpRoundClient.join(base, roundId)));
+  const length = clients[0]!.client.config.length;
+  const fixedPoint = { length, clip: ROUND_PRIVACY.clipNorm, scale: (opened.plan as { fixedPointScale: number }).fixedPointScale };
   await post(`/v1/rounds/${roundId}/advance`);
   for (const c of clients) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
   await post(`/v1/rounds/${roundId}/advance`);
-  for (const c of clients) await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), encodeUpdate(Float32Array.from({ length: LENGTH }, (_, i) => Math.sin(c.index + i) / 8), fixedPoint(LENGTH))));
+  for (const c of clients) await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), encodeUpdate(Float64Array.from({ length }, (_, i) => Math.sin(c.index * 7 + i) * 0.01), fixedPoint)));
   await post(`/v1/rounds/${roundId}/advance`);
   for (const c of clients) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
   expect(await post(`/v1/rounds/${roundId}/advance`)).toEqual({ phase: 'finished', abortReason: '', survivors: 4 });
+  return roundId;
 }
 
 beforeAll(async () => {
   const models = linkedModelsCopy(() => true);
   current = models.version;
   copyVersion(models.dir, current, OLDER, '2026-11-01T00:00:00+00:00', { 'ndcg@10': 0.0604512 });
+  const data = mkdtempSync(join(tmpdir(), 'privet-dashboard-'));
+  const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
+  // As npm run serve wires it: a completed round is folded into its catalogue's ranker, which the registry then serves.
+  let registry: ModelRegistry | null = null;
+  const served: Promise<unknown>[] = [];
+  const federatedRanker = new FederatedRanker({ modelsDir: models.dir, dataDir: data, delta: BUDGET.delta, onPublished: (m) => void served.push(registry!.makeCurrent(m.version)) });
   const built = await buildApp({
     modelsDir: models.dir,
     distDir,
     federation: {
-      coordinator: await RoundCoordinator.restore(new SqliteRoundStore(join(mkdtempSync(join(tmpdir(), 'privet-dashboard-')), 'rounds.sqlite'))),
+      coordinator: await RoundCoordinator.restore(store),
       merchantKeys: trainingMerchantKeys,
       modelVersion: () => current,
-      rankerOf: () => null,
+      rankerOf: currentRankerOf(models.dir),
       privacyBudget: BUDGET,
+      published: (m) => federatedRanker.publishedBy(m),
     },
     training: {
       merchantKeys: trainingMerchantKeys,
@@ -75,10 +91,14 @@ beforeAll(async () => {
     },
   });
   app = built.app;
+  registry = built.registry;
   base = new URL(await app.listen({ host: '127.0.0.1', port: 0 })).origin;
 
-  rounds.completed = await openRound();
-  await completeRound(rounds.completed);
+  rounds.completed = await completeCatalogueRound();
+  const [applied] = await federatedRanker.catchUp(store);
+  expect(applied).toMatchObject({ roundId: rounds.completed, skipped: null });
+  publishedRanker = applied!.ranker!;
+  await Promise.all(served);
   // The round that aborts is still open when the next one opens: that one's stored ε counts it,
   // the dashboard's (recomposed, as the server's ledger is now) does not.
   rounds.aborted = await openRound();
@@ -135,7 +155,10 @@ describe('merchant dashboard', () => {
     expect([await cell(rounds.aborted, 'round-epsilon'), await cell(rounds.aborted, 'cumulative-epsilon')]).toEqual(['0 (aborted)', '—']);
     expect([await cell(rounds.open, 'clients'), await cell(rounds.open, 'cumulative-epsilon')]).toEqual(['2', two.toFixed(2)]);
     expect(await row(page, 'rounds', 'data-round-id', rounds.aborted).textContent()).toMatch(/aborted: /);
+    expect(await row(page, 'rounds', 'data-round-id', rounds.completed).textContent()).toContain(publishedRanker);
     expect(await page.getByTestId('privacy-summary').textContent()).toContain(`${two.toFixed(2)} of a budget of 8 at δ 0.000001, over 2 rounds`);
+    // What the manifest publishes with the ranker: the ε of the rounds folded into it (one).
+    expect(await page.getByTestId('published-guarantees').textContent()).toContain(`catalogue demo's ranker: ε ${one.toFixed(2)}, δ 0.000001 over 1 round.`);
 
     // The plot: one point per round that was not aborted, oldest left, all under the budget line.
     const points = await page.locator('[data-testid="epsilon-plot"] circle.point').evaluateAll((circles) =>
@@ -150,6 +173,9 @@ describe('merchant dashboard', () => {
     // re-hashes the version's files (the 90 MB encoder: seconds on two cores).
     const versionRows = await page.locator('[data-testid="versions"] tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-version'), r.getAttribute('data-current')]));
     expect(versionRows).toEqual([[OLDER, 'false'], [current, 'true']]);
+    // The current version's guarantee is now its federated ranker's; the older one had no rounds.
+    expect(await row(page, 'versions', 'data-version', current).textContent()).toContain(`${one.toFixed(2)}, 0.000001 (1)`);
+    expect(await row(page, 'versions', 'data-version', OLDER).textContent()).toContain('no federated rounds');
     const metrics = row(page, 'versions', 'data-version', OLDER).locator('dl div');
     expect(await metrics.evaluateAll((pairs) => pairs.map((p) => [p.querySelector('dt')?.textContent, p.querySelector('dd')?.textContent]))).toEqual([['ndcg@10', '0.06045']]);
     const makeOlderCurrent = page.getByRole('button', { name: `Make ${OLDER} current` });
@@ -160,6 +186,8 @@ describe('merchant dashboard', () => {
     await expect.poll(() => row(page, 'versions', 'data-version', OLDER).getAttribute('data-current'), { timeout: 20_000 }).toBe('true');
     expect(((await (await fetch(`${base}/v1/models`)).json()) as { current: string }).current).toBe(OLDER);
     expect(await page.getByTestId('versions-status').textContent()).toContain(`Version ${OLDER} is current`);
+    // The older version was published before any round: the page no longer claims the ranker's guarantee.
+    await expect.poll(() => page.getByTestId('published-guarantees').count()).toBe(0);
 
     // A training job: started from the form, its progress followed by polling, then cancelled.
     await page.getByRole('button', { name: 'Start training' }).click();

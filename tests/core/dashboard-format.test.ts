@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEpsilon, formatMetric, formatProgress, shortId } from '../../src/core/dashboard-format.ts';
+import { formatEpsilon, formatMetric, formatPrivacyStanding, formatProgress, shortId } from '../../src/core/dashboard-format.ts';
 
 describe('dashboard formatting', () => {
   it('writes ε to two decimals, small values to two significant digits', () => {
@@ -27,5 +27,10 @@ describe('dashboard formatting', () => {
     expect(formatProgress(null, null)).toBe('not started');
     expect(formatProgress(3, null)).toBe('step 3');
     expect(formatProgress(3, 10)).toBe('step 3 of 10 (30 %)');
+  });
+
+  it('says where the merchant stands against its budget', () => {
+    expect(formatPrivacyStanding({ epsilon: 2.1569, rounds: 2 }, { epsilon: 8, delta: 1e-6 })).toBe('ε spent: 2.16 of a budget of 8 at δ 0.000001, over 2 rounds that were not aborted.');
+    expect(formatPrivacyStanding({ epsilon: 0, rounds: 1 }, { epsilon: 4, delta: 1e-5 })).toBe('ε spent: 0.00 of a budget of 4 at δ 0.00001, over 1 round that was not aborted.');
   });
 });
