@@ -179,8 +179,16 @@ describe('merchant dashboard', () => {
     const metrics = row(page, 'versions', 'data-version', OLDER).locator('dl div');
     expect(await metrics.evaluateAll((pairs) => pairs.map((p) => [p.querySelector('dt')?.textContent, p.querySelector('dd')?.textContent]))).toEqual([['ndcg@10', '0.06045']]);
     const makeOlderCurrent = page.getByRole('button', { name: `Make ${OLDER} current` });
+    // By keyboard: Enter opens the confirmation with focus inside it, Escape closes it.
+    await makeOlderCurrent.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await makeOlderCurrent.click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await row(page, 'versions', 'data-version', current).getAttribute('data-current')).toBe('true');
     await makeOlderCurrent.click();
     await page.getByRole('dialog').getByRole('button', { name: 'Make it current' }).click();
     await expect.poll(() => row(page, 'versions', 'data-version', OLDER).getAttribute('data-current'), { timeout: 20_000 }).toBe('true');
