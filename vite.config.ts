@@ -9,9 +9,9 @@ export default defineConfig({
   publicDir: resolve(import.meta.dirname, 'public'),
   plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
   build: { target: 'es2022' },
-  // `builder` makes `vite build` build every environment, each its own module graph: the
-  // widget (client), then the merchant dashboard (no SSR build). In one graph Rollup would move the Svelte
-  // runtime both use into a shared chunk, and privet.js would change.
+  // `builder` makes `vite build` build these environments, each its own module graph: the
+  // widget (client), then the merchant dashboard (and no SSR build). In one graph Rollup would
+  // move the Svelte runtime both use into a shared chunk, and privet.js would change.
   builder: {
     async buildApp(builder) {
       for (const name of ['client', 'dashboard']) await builder.build(builder.environments[name]!);
