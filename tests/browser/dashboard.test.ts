@@ -154,6 +154,9 @@ describe('merchant dashboard', () => {
     expect([await cell(rounds.completed, 'clients'), await cell(rounds.completed, 'cumulative-epsilon')]).toEqual(['4', one.toFixed(2)]);
     expect([await cell(rounds.aborted, 'round-epsilon'), await cell(rounds.aborted, 'cumulative-epsilon')]).toEqual(['0 (aborted)', '—']);
     expect([await cell(rounds.open, 'clients'), await cell(rounds.open, 'cumulative-epsilon')]).toEqual(['2', two.toFixed(2)]);
+    // Stored at its opening, the open round's ε still counts the round that aborted since.
+    const listed = (await (await fetch(`${base}/v1/rounds`, { headers: asMerchant(DEMO_KEY) })).json()) as { rounds: { roundId: string; spend: { cumulativeEpsilon: number } }[] };
+    expect(listed.rounds.find((r) => r.roundId === rounds.open)!.spend.cumulativeEpsilon).toBeCloseTo(epsilonAfter(ROUND_PRIVACY.sampleRate, ROUND_PRIVACY.noiseMultiplier, 3, BUDGET.delta), 9);
     expect(await row(page, 'rounds', 'data-round-id', rounds.aborted).textContent()).toMatch(/aborted: /);
     expect(await row(page, 'rounds', 'data-round-id', rounds.completed).textContent()).toContain(publishedRanker);
     expect(await page.getByTestId('privacy-summary').textContent()).toContain(`${two.toFixed(2)} of a budget of 8 at δ 0.000001, over 2 rounds`);
