@@ -19,6 +19,7 @@ import { currentVersion } from './current-version.ts';
 import { registerErrorReplies } from './http-errors.ts';
 import { feedSchema, healthSchema, manifestSchema } from './http-schemas.ts';
 import { MerchantDirectory } from './merchants.ts';
+import { registerDashboardPage } from './dashboard-page.ts';
 import { loadModelRegistry, type ModelRegistry } from './model-registry.ts';
 import { registerModelRoutes } from './model-routes.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -211,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // Before the static bundle, whose `/*` also matches /, /cart and the rest: the router
   // prefers these exact routes, so / is the storefront home.
   if (options.storefront) await registerStorefront(app, options.storefront);
+  await registerDashboardPage(app, options.distDir);
 
   await app.register(fastifyStatic, {
     root: options.distDir,

@@ -100,6 +100,7 @@ try {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
   const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`Privet demo store: ${origin}/  (model ${registry.current.version})`);
+  console.log(`Merchant dashboard: ${origin}/dashboard  (paste a key whose SHA-256 is in PRIVET_MERCHANT_KEYS)`);
   console.log('reason' in found ? `Developer page off: ${found.reason}` : `Developer page: ${origin}/developer  (${found.developer.catalog.products.length} products, research data)`);
 } catch (err) {
   if (err instanceof ModelIntegrityError) {

@@ -14,10 +14,11 @@
  * optimizer apply to the sum it returns.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PrivacyLedger } from '../core/dp-accountant.ts';
 import type { RoundPlan } from '../core/round-plan.ts';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
-import { spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
+import { merchantLedger, spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
 import { SecAggServer, type Phase, type RoundResult } from './secagg-server.ts';
 import type { RoundRecord, RoundStore } from './storage/round-store.ts';
 
@@ -207,6 +208,11 @@ export class RoundCoordinator {
         catalog: config.plan?.task?.catalog ?? null, privacy: config.privacy ?? null, spend: config.spend ?? null,
       };
     });
+  }
+
+  /** The merchant's privacy ledger now: its rounds that were not aborted, open ones included (privacy-budget.ts). */
+  ledger(merchant: string, delta: number): Promise<PrivacyLedger> {
+    return merchantLedger(this.#store, merchant, delta);
   }
 
   /** What client `index` (holding `token`) is to receive after the last closed phase, or null if nothing is due to it yet. */

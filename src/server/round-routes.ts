@@ -6,6 +6,7 @@
  *   POST /v1/rounds                          merchant key   {catalog | length, privacy, expectedCohort?, maxClients?,
  *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
  *   GET  /v1/rounds?limit=N                  merchant key   → {rounds: [...]} its rounds, newest first, with ε and what each published
+ *   GET  /v1/privacy                         merchant key   → {budget: {epsilon, delta}, spent: {epsilon, rounds}} its ε now
  *   GET  /v1/rounds/open?merchant=M          anyone         → 200 the round a browser of M may join (its plan), 204 none
  *   POST /v1/rounds/:roundId/advance         its merchant   → {phase, abortReason, survivors?}
  *   GET  /v1/rounds/:roundId                 anyone         → {roundId, phase, length, tolerance}
@@ -19,6 +20,7 @@
  * each route's config names its CORS policy (cors.ts) and rate limit (rate-limits.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ledgerEpsilon } from '../core/dp-accountant.ts';
 import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
@@ -28,7 +30,7 @@ import { bearer, merchantOf } from './merchant-auth.ts';
 import { checkRoundPrivacy, PrivacyBudgetError, type PrivacyBudget, type RoundPrivacy } from './privacy-budget.ts';
 import { RoundCoordinator, UnauthenticatedError, type OpenRound } from './round-coordinator.ts';
 import { logRoundAdvanced, logRoundOpened } from './round-events.ts';
-import { advanceRoundSchema, checkInSchema, listRoundsSchema, MAX_ROUND_LENGTH, messageSchema, openRoundSchema, joinableRoundSchema, replySchema, roundSchema } from './round-schemas.ts';
+import { advanceRoundSchema, checkInSchema, listRoundsSchema, MAX_ROUND_LENGTH, messageSchema, openRoundSchema, joinableRoundSchema, privacySchema, replySchema, roundSchema } from './round-schemas.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -139,6 +141,8 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
     // Uploads are logged as the exact bytes the client sent: keep their bodies raw.
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MESSAGE_BODY_LIMIT }, (request, body, done) => {
       if (request.routeOptions.config.rawBody) return done(null, body);
+      // A bodyless POST (advance) may still say application/json.
+      if ((body as Buffer).length === 0) return done(null, undefined);
       try {
         done(null, JSON.parse((body as Buffer).toString('utf8')));
       } catch {
@@ -166,6 +170,15 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
       const published = options.published?.(merchant);
       const rounds = await coordinator.history(merchant, limit);
       return { rounds: rounds.map((r) => ({ ...r, published: published?.get(r.roundId) ?? null })) };
+    });
+
+    // The dashboard's budget line and ε now: the same ledger that admits or refuses the next round.
+    scope.get('/v1/privacy', { schema: privacySchema, config: { cors: 'off', rateLimit: 'merchant' }, onRequest: requireMerchant }, async (request, reply) => {
+      const merchant = merchantOf(request, merchantKeys);
+      const { epsilon, delta } = options.privacyBudget;
+      const ledger = await coordinator.ledger(merchant, delta);
+      reply.header('Cache-Control', 'no-store');
+      return { budget: { epsilon, delta }, spent: { epsilon: ledgerEpsilon(ledger), rounds: ledger.rounds } };
     });
 
     // Registered before /v1/rounds/:roundId: "open" is not a round id.

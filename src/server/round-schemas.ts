@@ -64,6 +64,18 @@ export const listRoundsSchema = {
   response: { 200: openObject('the rounds', { rounds: { type: 'array', items: { type: 'object', additionalProperties: true } } }), ...errorReplies(400, 401, 429) },
 } as const;
 
+export const privacySchema = {
+  summary: 'the merchant’s ε budget and what its rounds have spent (the same ledger that admits the next round)',
+  security: merchantKey,
+  response: {
+    200: openObject('budget and spend', {
+      budget: openObject('(ε, δ) over all rounds', { epsilon: { type: 'number' }, delta: { type: 'number' } }),
+      spent: openObject('ε of the rounds that were not aborted', { epsilon: { type: 'number' }, rounds: { type: 'integer' } }),
+    }),
+    ...errorReplies(401, 429),
+  },
+} as const;
+
 export const joinableRoundSchema = {
   summary: 'the round a browser of this merchant may join now, with what it needs to decide; 204 none',
   querystring: { type: 'object', required: ['merchant'], properties: { merchant: { type: 'string', minLength: 1 } } },

@@ -144,7 +144,7 @@ describe('round API', () => {
   });
 });
 
-it("opens no round past a merchant's ε budget; rounds still open count, aborted ones do not", async () => {
+it("opens no round past a merchant's ε budget; rounds still open count, aborted ones do not; GET /v1/privacy says where the merchant stands", async () => {
   const app = Fastify();
   const path = join(mkdtempSync(join(tmpdir(), 'privet-budget-')), 'rounds.sqlite');
   await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
@@ -160,8 +160,21 @@ it("opens no round past a merchant's ε budget; rounds still open count, aborted
     const refused = await open();
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toMatch(/would bring merchant m1's ε to 2\.323 .*past its budget of 2\.2/);
+    const privacyNow = async (key = MERCHANT_KEY) => {
+      const response = await fetch(`${base}/v1/privacy`, { headers: { Authorization: `Bearer ${key}` } });
+      return { status: response.status, body: (await response.json()) as { budget: { epsilon: number; delta: number }; spent: { epsilon: number; rounds: number } } };
+    };
+    const both = await privacyNow();
+    expect(both.body).toMatchObject({ budget: { epsilon: 2.2, delta: 1e-6 }, spent: { rounds: 2 } });
+    expect(both.body.spent.epsilon).toBeCloseTo(second.privacy.cumulativeEpsilon, 9);
     // The second round aborts (nobody checked in): it revealed nothing, so its ε is given back.
     expect(await advance(base, second.roundId)).toMatchObject({ phase: 'aborted' });
+    const afterAbort = await privacyNow();
+    expect(afterAbort.body.spent.rounds).toBe(1);
+    expect(afterAbort.body.spent.epsilon).toBeCloseTo(first.privacy.roundEpsilon, 9);
+    expect((await privacyNow(OTHER_MERCHANT_KEY)).body.spent).toEqual({ epsilon: 0, rounds: 0 });
+    expect((await fetch(`${base}/v1/privacy`)).status).toBe(401);
+    expect((await privacyNow('wrong')).status).toBe(401);
     expect((await open()).status).toBe(201);
     const missing = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH }) });
     expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([400, "body must have required property 'privacy'"]);
