@@ -3,8 +3,8 @@
  * federated protocol step 4): decode the exact SecAgg+ sum, add Gaussian noise σ = z·C drawn
  * from node:crypto (central DP), divide by the planned cohort, take one FedAdam step
  * (src/core/server-optimizer.ts, the trainer's optimizer) on the federated parameters, and
- * list the new ranker in the current model version's manifest with the merchant's cumulative
- * (ε, δ). Widgets pick it up on their next load.
+ * list the new ranker in the current model version's manifest with the (ε, δ) of every round the
+ * merchant has completed so far (privacy-budget.ts releasedGuarantee). Widgets pick it up on their next load.
  *
  * Each round is applied at most once. The optimizer's moments and the list of applied rounds
  * live in a state file under the server's data folder, written before the manifest: a crash
@@ -26,7 +26,7 @@ import { decodeWords } from '../core/secagg-wire.ts';
 import { checkFedAdam, fedadam, noisyMean, zeroState, type FedAdamSettings, type FedAdamState } from '../core/server-optimizer.ts';
 import { currentVersion } from './current-version.ts';
 import { describeBytes, writeAtomically } from './model-files.ts';
-import type { PrivacySpend, RoundPrivacy } from './privacy-budget.ts';
+import { releasedGuarantee, type RoundPrivacy } from './privacy-budget.ts';
 import type { RoundRecord, RoundStore } from './storage/round-store.ts';
 
 /** The simulation's server settings (trainer/federated/simulate.py FederatedConfig), which bench/results/federated.json measured. */
@@ -54,7 +54,6 @@ interface CatalogState {
 interface RoundConfigWithPlan {
   length: number;
   privacy: RoundPrivacy;
-  spend: PrivacySpend;
   plan: RoundPlan;
 }
 
@@ -90,7 +89,7 @@ export class FederatedRanker {
       const done: AppliedRound[] = [];
       const completed = (await store.rounds({ state: 'completed' })).reverse();
       for (const record of completed) {
-        const applied = this.#apply(record);
+        const applied = this.#apply(record, completed);
         if (applied) done.push(applied);
       }
       return done;
@@ -130,10 +129,10 @@ export class FederatedRanker {
     return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as CatalogState) : null;
   }
 
-  #apply(record: RoundRecord): AppliedRound | null {
+  #apply(record: RoundRecord, completed: readonly RoundRecord[]): AppliedRound | null {
     const config = record.config as Partial<RoundConfigWithPlan>;
     const task = config.plan?.task;
-    if (!task || !config.plan || !config.privacy || !config.spend) return null; // a bare sum updates nothing
+    if (!task || !config.plan || !config.privacy) return null; // a bare sum updates nothing
     const { modelsDir, delta } = this.#options;
     const previous = this.#readState(record.merchant, task.catalog);
     const already = previous?.applied.find((a) => a.roundId === record.id);
@@ -147,8 +146,8 @@ export class FederatedRanker {
       return null;
     }
     const outcome = record.outcome as { survivors: number[]; sum: string };
-    const { privacy, spend, plan } = config;
-    const dp = { epsilon: spend.cumulativeEpsilon, delta, rounds: spend.rounds };
+    const { privacy, plan } = config;
+    const dp = releasedGuarantee(completed, record, delta);
     const noiseStd = privacy.noiseMultiplier * privacy.clipNorm;
     const base = { roundId: record.id, survivors: outcome.survivors.length, noiseStd, dp, at: (this.#options.now ?? Date.now)() };
     const skip = (why: string): AppliedRound => {

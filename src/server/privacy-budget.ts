@@ -6,7 +6,8 @@
  * cannot each take the last of the budget.
  */
 import { afterRound, emptyLedger, ledgerEpsilon, type PrivacyLedger } from '../core/dp-accountant.ts';
-import type { RoundStore } from './storage/round-store.ts';
+import type { DpGuarantee } from '../core/manifest.ts';
+import type { RoundRecord, RoundStore } from './storage/round-store.ts';
 
 /** How a round's sum is privatised: Poisson sampling rate q, noise multiplier z (σ = z·C), clip norm C. */
 export interface RoundPrivacy {
@@ -60,4 +61,20 @@ export async function spendFor(store: RoundStore, merchant: string, privacy: Rou
     throw new PrivacyBudgetError(`this round would bring merchant ${merchant}'s ε to ${cumulativeEpsilon.toFixed(3)} (δ ${budget.delta}), past its budget of ${budget.epsilon}: no round opens`);
   }
   return { roundEpsilon: ledgerEpsilon(afterRound(emptyLedger(budget.delta), privacy.sampleRate, privacy.noiseMultiplier)), cumulativeEpsilon, rounds: after.rounds };
+}
+
+/**
+ * The guarantee of what a merchant's rounds have released once `round` completed: its completed
+ * rounds that closed no later than it, composed in the RDP ledger. Open rounds have released
+ * nothing yet and aborted ones no sum, so unlike the budget check (which counts open rounds,
+ * conservatively, before they run) this is the (ε, δ) a published model actually carries.
+ */
+export function releasedGuarantee(rounds: readonly RoundRecord[], round: RoundRecord, delta: number): DpGuarantee {
+  let ledger = emptyLedger(delta);
+  for (const r of rounds) {
+    if (r.merchant !== round.merchant || r.state !== 'completed' || r.closedAt === null || r.closedAt > round.closedAt!) continue;
+    const { privacy } = r.config as { privacy?: RoundPrivacy };
+    if (privacy) ledger = afterRound(ledger, privacy.sampleRate, privacy.noiseMultiplier);
+  }
+  return { epsilon: ledgerEpsilon(ledger), delta, rounds: ledger.rounds };
 }

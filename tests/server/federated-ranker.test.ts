@@ -8,6 +8,7 @@ import { gaussianNoise, uniformFrom } from '../../src/core/gaussian-noise.ts';
 import { parseManifest } from '../../src/core/manifest.ts';
 import { parseRanker } from '../../src/core/ranker.ts';
 import { addInto } from '../../src/core/ring.ts';
+import { afterRound, emptyLedger, ledgerEpsilon } from '../../src/core/dp-accountant.ts';
 import { fixedPointScaleFor, type RoundPlan } from '../../src/core/round-plan.ts';
 import { encodeWords } from '../../src/core/secagg-wire.ts';
 import { fedadam, noisyMean, zeroState } from '../../src/core/server-optimizer.ts';
@@ -58,7 +59,9 @@ describe('FederatedRanker', () => {
     const published: string[] = [];
     const ranker = new FederatedRanker({ modelsDir: models, dataDir: data, delta: 1e-6, randomBytes: seededBytes('noise'), onPublished: (m) => void published.push(m.version) });
     const [applied] = await ranker.catchUp(store);
-    expect(applied).toMatchObject({ roundId: 'r1', survivors: 3, noiseStd: 0.5, skipped: null, dp: { epsilon: 1.5, delta: 1e-6, rounds: 2 } });
+    // The guarantee of what was released: this one completed round, not the ε stored when it opened.
+    const oneRound = { epsilon: ledgerEpsilon(afterRound(emptyLedger(1e-6), privacy.sampleRate, privacy.noiseMultiplier)), delta: 1e-6, rounds: 1 };
+    expect(applied).toMatchObject({ roundId: 'r1', survivors: 3, noiseStd: 0.5, skipped: null, dp: oneRound });
     expect(published).toHaveLength(1);
 
     // The same steps by hand: decode, the same noise, divide by the planned cohort, FedAdam.
@@ -68,8 +71,8 @@ describe('FederatedRanker', () => {
     const manifest = parseManifest(JSON.parse(readFileSync(join(versionDir, 'manifest.json'), 'utf8')));
     const entry = manifest.catalogs.find((c) => c.name === 'demo')!;
     expect(entry.ranker).toBe(applied!.ranker);
-    expect(entry.dp).toEqual({ epsilon: 1.5, delta: 1e-6, rounds: 2 });
-    expect(manifest.dp.epsilon).toBe(1.5);
+    expect(entry.dp).toEqual(oneRound);
+    expect(manifest.dp.epsilon).toBe(oneRound.epsilon);
     expect(manifest.files.some((f) => f.name === base.ranker)).toBe(false);
     const after = parseRanker(JSON.parse(readFileSync(join(versionDir, entry.ranker!), 'utf8')));
     // Published as float32, as every ranker is.
@@ -95,7 +98,8 @@ describe('FederatedRanker', () => {
     const ranker = new FederatedRanker({ modelsDir: models, dataDir: data, delta: 1e-6 });
     const [first, second] = await ranker.catchUp(store);
     expect(first!.ranker).not.toBeNull();
-    expect(second).toMatchObject({ roundId: 'r2', ranker: null, skipped: expect.stringMatching(/no longer uses ranker/) });
+    expect(second).toMatchObject({ roundId: 'r2', ranker: null, skipped: expect.stringMatching(/no longer uses ranker/), dp: { rounds: 2 } });
+    expect(second!.dp.epsilon).toBeGreaterThan(first!.dp.epsilon);
     const state = JSON.parse(readFileSync(join(data, 'federated', 'demo', 'demo.json'), 'utf8')) as { ranker: string; m: string };
     expect(state.ranker).toBe(first!.ranker);
     expect(Buffer.from(state.m, 'base64').byteLength).toBe(base.length * 8);
