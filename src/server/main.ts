@@ -58,6 +58,7 @@ try {
   const coordinator = await RoundCoordinator.restore(store);
   const keys = merchants.keyHashes();
   let registryRef: ModelRegistry | null = null;
+  let roundCompleted: () => Promise<void> = async () => {};
   // Re-verified and served at once: the manifest endpoint follows the new ranker without a restart.
   const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta, onPublished: (m) => registryRef?.makeCurrent(m.version).catch((error: Error) => console.error(`privet: the federated ranker was written but could not be served: ${error.message}`)) });
   // Rounds update the version and ranker on disk now, which a round just published may have changed.
@@ -65,6 +66,7 @@ try {
     coordinator, merchantKeys: keys, privacyBudget,
     modelVersion: () => currentVersion(modelsDir).manifest.version, rankerOf: currentRankerOf(modelsDir),
     published: (merchant) => federatedRanker.publishedBy(merchant),
+    onRoundCompleted: () => roundCompleted(),
   };
   const { app, registry, trainingJobs } = await buildApp({
     modelsDir,
@@ -86,12 +88,14 @@ try {
   const trainAfterRounds = trainingJobs && trainEvery > 0
     ? schedules.filter((s) => typeof s.round.catalog === 'string').map((s) => trainEveryRounds(trainingJobs, trainEvery, { merchant: s.merchant, catalog: s.round.catalog as string }))
     : [];
-  const scheduler = new RoundScheduler(federation, schedules, async () => {
+  // After every completed round, whether the scheduler or the merchant closed its last phase.
+  roundCompleted = async () => {
     for (const applied of await federatedRanker.catchUp(store)) {
       app.log.info(applied, applied.ranker ? 'federated ranker published' : 'federated round skipped');
       for (const train of trainAfterRounds) train();
     }
-  }, app.log);
+  };
+  const scheduler = new RoundScheduler(federation, schedules, roundCompleted, app.log);
   scheduler.start();
   app.addHook('onClose', () => scheduler.stop());
   await app.listen({ port, host });

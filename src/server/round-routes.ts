@@ -51,6 +51,8 @@ export interface FederationOptions {
   privacyBudget: PrivacyBudget;
   /** What completed rounds of a merchant published (the federated ranker's record), by round id. */
   published?: (merchant: string) => ReadonlyMap<string, { ranker: string | null; skipped: string | null }>;
+  /** Called after a round completes (noise, server step, publish): the scheduler calls it too. */
+  onRoundCompleted?: () => Promise<unknown>;
   /** The clock of round plans and check-in deadlines (Date.now by default; the coordinator's in tests). */
   now?: () => number;
   /** Id for a new round (a random UUID by default). */
@@ -193,6 +195,7 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
     scope.post<{ Params: { roundId: string } }>('/v1/rounds/:roundId/advance', { schema: advanceRoundSchema, config: { cors: 'off', rateLimit: 'merchant' } }, async (request) => {
       const summary = await coordinator.advance(request.params.roundId, merchantOf(request, merchantKeys));
       logRoundAdvanced(request.log, summary);
+      if (summary.phase === 'finished') await options.onRoundCompleted?.();
       return { phase: summary.phase, abortReason: summary.abortReason, ...(summary.result && { survivors: summary.result.survivors.length }) };
     });
 

@@ -46,11 +46,13 @@ async function completedSum(where: StoreUnderTest, roundId: string): Promise<num
 describe('round API', () => {
   let app: FastifyInstance;
   let base: string;
+  let completions = 0;
   const path = join(mkdtempSync(join(tmpdir(), 'privet-routes-')), 'rounds.sqlite');
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget });
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget,
+      onRoundCompleted: async () => void completions++ });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
@@ -111,7 +113,10 @@ describe('round API', () => {
     }
     await advance(base, roundId);
     for (const c of clients.filter((c) => c.index !== 4)) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
+    const before = completions;
     expect(await advance(base, roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 7 });
+    // The server's step (noise, FedAdam, publish) follows a merchant's advance as it follows the scheduler's.
+    expect(completions).toBe(before + 1);
     expect(await completedSum({ sqliteFile: path }, roundId)).toEqual(Array.from(expected));
   });
 
