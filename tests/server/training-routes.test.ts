@@ -67,7 +67,9 @@ describe('training job routes, a trainer that runs until cancelled', () => {
     expect(second.json().error).toBe(`training job ${jobId} is still running; one job runs at a time`);
 
     const running = await firstProgress(app, jobId);
-    expect(running.progress).toMatchObject({ device: 'cpu', gpus: 0, stage: 'finetune', of: 2 });
+    expect(running.progress).toMatchObject({ device: 'cpu', gpus: 0, stage: 'finetune' });
+    // The fixture's two requested steps, or (on a loaded machine the poll comes later) its endless loop's.
+    expect([2, 1000]).toContain(running.progress.of);
     expect(running.progress.pid).toBeGreaterThan(0);
     const listed = (await app.inject({ url: '/v1/training-jobs', headers: asMerchant(DEMO_KEY) })).json<{ jobs: TrainingJob[] }>();
     expect(listed.jobs.map((j) => j.id)).toEqual([jobId]);
