@@ -16,7 +16,7 @@ import { CatalogIngest } from './catalog-ingest.ts';
 import { registerCatalogRoutes } from './catalog-routes.ts';
 import { registerCors } from './cors.ts';
 import { currentVersion } from './current-version.ts';
-import { registerErrorReplies } from './http-errors.ts';
+import { registerErrorReplies } from './http-error.ts';
 import { feedSchema, healthSchema, manifestSchema } from './http-schemas.ts';
 import { MerchantDirectory } from './merchants.ts';
 import { registerDashboardPage } from './dashboard-page.ts';

@@ -12,10 +12,9 @@
  * A round whose base ranker is no longer the catalogue's (the catalogue was re-indexed, or the
  * job runner published a new version) is recorded as skipped: its ε was still spent.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { federatedLength, federatedVector, withFederatedVector } from '../core/federated-parameters.ts';
 import { decodeSum, l2Norm } from '../core/fixed-point.ts';
 import { gaussianNoise, uniformFrom } from '../core/gaussian-noise.ts';
