@@ -11,9 +11,8 @@
  * address checks every client in); the limits themselves are tested in tests/server.
  */
 import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,7 @@ import { encodeClientMessage } from '../src/core/secagg-wire.ts';
 import { repoRoot } from '../tests/support/models.ts';
 import { HttpRoundClient } from '../src/client/round-http-client.ts';
 import { fixedPoint } from '../tests/support/secagg-simulation.ts';
+import { inBatches, merchantCall, startBenchServer } from './server-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,37 +35,11 @@ const { values } = parseArgs({
 const CLIENTS = Number(values.clients);
 const CONNECTIONS = Number(values.connections);
 const PORT = Number(values.port);
-const MERCHANT_KEY = 'bench-merchant-key';
 
 /** The ranker's federated update length, from the trainer (the one definition of the layout). */
 function federatedLength(): number {
   const script = 'from trainer.federated.client import Layout; from trainer.recsys.ranker import RankerConfig; c = RankerConfig(); print(Layout(c.dims, 384, c.max_history).size)';
   return Number(execFileSync(join(repoRoot, '.venv/bin/python'), ['-c', script], { cwd: repoRoot, encoding: 'utf8' }).trim());
-}
-
-async function startServer(dataDir: string): Promise<ChildProcess> {
-  const merchantsFile = join(dataDir, 'merchants.json');
-  const unlimited = { perMinute: 1e9, burst: 1e6 };
-  const keySha256 = createHash('sha256').update(MERCHANT_KEY).digest('hex');
-  writeFileSync(merchantsFile, JSON.stringify({ merchants: { bench: { keySha256, limits: { merchant: unlimited, checkIn: unlimited, upload: unlimited } } } }));
-  const distDir = join(dataDir, 'dist');
-  mkdirSync(distDir);
-  const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', PRIVET_DATA_DIR: dataDir, PRIVET_DIST_DIR: distDir, PRIVET_MERCHANTS_FILE: merchantsFile, PRIVET_EPSILON_BUDGET: '1000', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let logBytes = 0;
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      logBytes += chunk.length;
-      if (chunk.toString().includes('Privet demo store')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
-  child.on('exit', () => console.log(`server log: ${(logBytes / 1e6).toFixed(1)} MB${values.profile ? `; CPU profile in ${values.profile}` : ''}`));
-  return child;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -96,35 +70,19 @@ function upload(base: string, roundId: string, bodies: { token: string; body: Bu
   });
 }
 
-async function inBatches<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(work))));
-  return out;
-}
-
-async function advance(base: string, roundId: string): Promise<void> {
-  const response = await fetch(`${base}/v1/rounds/${roundId}/advance`, { method: 'POST', headers: { Authorization: `Bearer ${MERCHANT_KEY}` } });
-  if (response.status !== 200) throw new Error(`advance: ${response.status} ${await response.text()}`);
-}
-
 const length = federatedLength();
 const dataDir = mkdtempSync(join(tmpdir(), 'privet-upload-bench-'));
-const server = await startServer(dataDir);
-const base = `http://127.0.0.1:${PORT}`;
+const nodeFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+const running = await startBenchServer({ port: PORT, dataDir, env: { PRIVET_EPSILON_BUDGET: '1000' }, nodeFlags });
+const { base, child: server } = running;
 try {
-  const opened = await fetch(`${base}/v1/rounds`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${MERCHANT_KEY}` },
-    body: JSON.stringify({ length, privacy: { sampleRate: 0.01, noiseMultiplier: 1, clipNorm: 1 } }),
-  });
-  if (opened.status !== 201) throw new Error(`open: ${opened.status} ${await opened.text()}`);
-  const { roundId } = (await opened.json()) as { roundId: string };
+  const { roundId } = await merchantCall<{ roundId: string }>(base, '/v1/rounds', { length, privacy: { sampleRate: 0.01, noiseMultiplier: 1, clipNorm: 1 } });
 
   let started = performance.now();
   const clients = await inBatches(Array.from({ length: CLIENTS }), 50, () => HttpRoundClient.join(base, roundId));
-  await advance(base, roundId);
+  await merchantCall(base, `/v1/rounds/${roundId}/advance`);
   await inBatches(clients, 50, async (c) => c.send('share-keys', await c.client.shareKeys(await c.reply('roster'))));
-  await advance(base, roundId);
+  await merchantCall(base, `/v1/rounds/${roundId}/advance`);
   const scale = fixedPoint(length);
   const bodies = await inBatches(clients, 20, async (c) => {
     const update = encodeUpdate(Float32Array.from({ length }, (_, i) => Math.sin(c.index * 0.01 + i) / 200), scale);
@@ -179,6 +137,6 @@ try {
   writeFileSync(join(repoRoot, 'bench/results/upload-load.json'), JSON.stringify(summary, null, 2) + '\n');
   if (accepted !== measured.length) process.exitCode = 1;
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await running.stop();
+  console.log(`server log: ${(running.logBytes() / 1e6).toFixed(1)} MB${values.profile ? `; CPU profile in ${values.profile}` : ''}`);
 }

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { parseCatalog, type Catalog, type Product } from '../src/core/catalog.ts';
+import { mulberry32, type SeededRandom } from '../src/core/seeded-random.ts';
 
 export const DEFAULT_SEED = 20_240_611;
 
@@ -2531,19 +2532,7 @@ const CATEGORIES: readonly CategorySpec[] = [
 // Building the catalog
 // ---------------------------------------------------------------------------------------
 
-type Rng = () => number;
-
-/** mulberry32: tiny, fast and good enough for picking prices and motifs reproducibly. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+type Rng = SeededRandom;
 
 /** FNV-1a, so each image depends only on its own product, not on catalog order. */
 function hashString(text: string): number {

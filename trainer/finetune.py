@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 WEIGHTS_FILE = "encoder.safetensors"
 
 Pair = tuple[str, str]
+# Steps timed before a time budget resizes the schedule to the steps that fit in it.
+FIT_AFTER_STEPS = 5
 # step, of, loss, samples/s
 Progress = Callable[[int, int, float, float], None]
 
@@ -118,9 +120,12 @@ def autocast_dtype(device: torch.device) -> torch.dtype | None:
 def fine_tune(model: SentenceTransformer, pairs: list[list[Pair]], settings: FinetuneSettings,
               on_step: Progress, trainable: nn.Module | None = None,
               stop_everywhere: Callable[[bool], bool] = lambda stop: stop, world_size: int = 1,
-              rank: int = 0) -> FinetuneResult:
+              rank: int = 0, clock: Callable[[], float] = time.time,
+              agree_steps: Callable[[int], int] = lambda steps: steps) -> FinetuneResult:
     """`trainable` is what the forward pass runs through: the model itself, or its DDP wrapper;
-    `stop_everywhere` makes every rank agree on stopping at the time budget."""
+    `stop_everywhere` makes every rank agree on stopping at the time budget and `agree_steps`
+    on the steps that fit in it (one learning-rate schedule for all); `clock` is what the
+    deadline is compared with (time.time)."""
     module = trainable or model
     device = next(model.parameters()).device
     torch.manual_seed(settings.seed + rank)
@@ -128,20 +133,34 @@ def fine_tune(model: SentenceTransformer, pairs: list[list[Pair]], settings: Fin
     model.train()
     optimiser = torch.optim.AdamW(module.parameters(), lr=settings.learning_rate, weight_decay=0.01)
     warmup = max(1, settings.steps // 10)
-    # Linear warm-up over the first tenth, then linear decay to zero at the last step.
+    # The steps the schedule is sized for: all of them, unless the time budget will not fit them.
+    planned = settings.steps
+
+    # Linear warm-up over the first tenth, then linear decay to zero at the last planned step.
     def rate(step: int) -> float:
-        return min((step + 1) / warmup, max(0.0, (settings.steps - step) / (settings.steps - warmup + 1)))
+        return min((step + 1) / warmup, max(0.0, (planned - step) / max(1, planned - warmup + 1)))
 
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
     dtype = autocast_dtype(device)
     scaler = GradScaler("cuda", enabled=dtype == torch.float16)
     started = time.perf_counter()
-    samples, loss_value, step, stopped_by = 0, None, 0, "max-steps"
+    first_step_at: float | None = None
+    samples, loss_value, step = 0, None, 0
     stream = batches(pairs, settings.batch_size, rng)
-    while step < settings.steps:
-        if stop_everywhere(settings.deadline is not None and time.time() >= settings.deadline):
-            stopped_by = "time-budget"
-            break
+    # Every rank asks at every step, so all of them stop at the same one (DDP would hang otherwise).
+    while not stop_everywhere(step >= planned or (settings.deadline is not None and clock() >= settings.deadline)):
+        if settings.deadline is not None and step == FIT_AFTER_STEPS and first_step_at is not None:
+            # A schedule sized for steps the budget cannot fit would stop at its peak rate, the
+            # encoder moved but never settled: once the pace is known, plan only the steps that
+            # fit, so the rate still decays to zero before the budget runs out.
+            pace = (clock() - first_step_at) / (step - 1)
+            fits = agree_steps(step + int((settings.deadline - clock()) / pace))
+            if fits < planned:
+                planned = max(step + 1, fits)
+                warmup = min(warmup, max(1, planned // 10))
+        if step == 1:
+            # Timed from the end of the first step: it also pays for warming up kernels and caches.
+            first_step_at = clock()
         batch = next(stream)
         texts = [query for query, _ in batch] + [document for _, document in batch]
         features = {key: value.to(device) if isinstance(value, torch.Tensor) else value
@@ -159,9 +178,10 @@ def fine_tune(model: SentenceTransformer, pairs: list[list[Pair]], settings: Fin
         step += 1
         samples += len(batch) * world_size
         loss_value = float(loss.detach())
-        on_step(step, settings.steps, loss_value, samples / (time.perf_counter() - started))
+        on_step(step, planned, loss_value, samples / (time.perf_counter() - started))
     model.eval()
     seconds = time.perf_counter() - started
+    stopped_by = "max-steps" if step >= settings.steps else "time-budget"
     return FinetuneResult(step, samples, round(seconds, 2), round(samples / seconds, 2) if seconds > 0 else 0.0,
                           loss_value, stopped_by)
 
@@ -172,7 +192,7 @@ def torchrun_command(gpus: int, catalog: Path, weights: Path | None, out: Path,
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={gpus}",
                "-m", "trainer.finetune", "--catalog", str(catalog), "--out", str(out),
                "--steps", str(settings.steps), "--batch-size", str(settings.batch_size),
-               "--seed", str(settings.seed)]
+               "--seed", str(settings.seed), "--learning-rate", repr(settings.learning_rate)]
     if weights is not None:
         command += ["--weights", str(weights)]
     if settings.deadline is not None:
@@ -192,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--batch-size", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--learning-rate", type=float, default=FinetuneSettings.learning_rate)
     parser.add_argument("--deadline", type=float)
     args = parser.parse_args(argv)
     dist.init_process_group("nccl")
@@ -200,12 +221,18 @@ def main(argv: list[str] | None = None) -> int:
     torch.cuda.set_device(local_rank)
     model = load_encoder(args.weights, f"cuda:{local_rank}")
     wrapped = DistributedDataParallel(model, device_ids=[local_rank])
-    settings = FinetuneSettings(steps=args.steps, batch_size=args.batch_size, seed=args.seed, deadline=args.deadline)
+    settings = FinetuneSettings(steps=args.steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
+                                seed=args.seed, deadline=args.deadline)
 
     def stop_everywhere(stop: bool) -> bool:
         flag = torch.tensor([1.0 if stop else 0.0], device=f"cuda:{local_rank}")
         dist.all_reduce(flag, op=dist.ReduceOp.MAX)
         return bool(flag.item() > 0)
+
+    def agree_steps(steps: int) -> int:
+        fewest = torch.tensor([steps], device=f"cuda:{local_rank}")
+        dist.all_reduce(fewest, op=dist.ReduceOp.MIN)
+        return int(fewest.item())
 
     def on_step(step: int, of: int, loss: float, rate: float) -> None:
         if rank == 0:
@@ -213,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                               "samples_per_s": round(rate, 2)}), flush=True)
 
     pairs = training_pairs(json.loads(args.catalog.read_text(encoding="utf-8")))
-    result = fine_tune(model, pairs, settings, on_step, wrapped, stop_everywhere, world_size, rank)
+    result = fine_tune(model, pairs, settings, on_step, wrapped, stop_everywhere, world_size, rank,
+                       agree_steps=agree_steps)
     if rank == 0:
         save_weights(model, args.out)
         print(json.dumps({"event": "finetuned", **asdict(result)}), flush=True)

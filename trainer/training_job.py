@@ -1,7 +1,8 @@
 """A training job: a candidate model version fine-tuned on a catalogue, beside the current one.
 
 `python -m trainer.training_job --models-dir DIR --catalog NAME --out-version NEW
- [--device auto|cpu|cuda] [--max-steps N] [--time-budget-s S] [--catalog-file FEED]`
+ [--device auto|cpu|cuda] [--max-steps N] [--learning-rate LR] [--time-budget-s S]
+ [--catalog-file FEED] [--feed OTHER=FEED …]`
 
 Run by the server as a child process (the contract is in docs/architecture.md, "Training
 job"). It starts from the version DIR/manifest.json names as current and never changes that
@@ -10,10 +11,12 @@ pointer: publishing is the server's decision. Stages:
    (trainer.finetune); through torchrun when several GPUs are present.
 2. export and quantize: ONNX fp32 and int8 exactly as trainer.export writes them, plus the
    trained weights (encoder.safetensors) so the next job starts from this one.
-3. index: the server's own indexer embeds the catalogue with the new fp32 encoder; the
-   catalogue's intent head is retrained on the new embeddings; its ranker is carried over
-   unchanged (it may hold federated training that catalogue text cannot reproduce; the
-   benchmark measures how well its projection fits the new item space).
+3. index: the server's own indexer embeds every catalogue of the current version with the new
+   fp32 encoder (item vectors from the old one would not match its queries; feeds from
+   --feed / --catalog-file / the known ones, and a catalogue without one stops the job); each
+   intent head is retrained on the new embeddings; each ranker is carried over unchanged (it
+   may hold federated training that catalogue text cannot reproduce; the benchmark measures
+   how well its projection fits the new item space).
 4. evaluate: candidate and current version on trainer.version_benchmark; `regressed` is true
    when the candidate's NDCG@10 on held-out catalogue queries is below the current one's.
 Everything is written in DIR/.train-NEW-*/ (a models directory of its own whose pointer
@@ -49,6 +52,9 @@ KNOWN_FEEDS = {"demo": REPO / "public/catalog/demo-catalog.json",
 SAFE_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DEFAULT_STEPS = {"cpu": 200, "cuda": 2000}
 DEFAULT_BATCH = {"cpu": 32, "cuda": 128}
+# A CPU budget fits a few hundred steps: at 2e-5 they barely moved the encoder (measured in
+# docs/benchmarks.md, "Training job"); 5e-5 over 200 steps of 32 pairs lifted held-out NDCG@10.
+DEFAULT_LEARNING_RATE = {"cpu": 5e-5, "cuda": 2e-5}
 EXIT_CANCELLED = 143
 
 
@@ -122,18 +128,20 @@ def run_finetune(events: Events, args: argparse.Namespace, device: str, gpus: in
 
     steps = args.max_steps or DEFAULT_STEPS[device]
     deadline = args.started + args.time_budget_s if args.time_budget_s else None
-    settings = FinetuneSettings(steps=steps, batch_size=args.batch_size or DEFAULT_BATCH[device], deadline=deadline)
+    settings = FinetuneSettings(steps=steps, batch_size=args.batch_size or DEFAULT_BATCH[device],
+                                learning_rate=args.learning_rate or DEFAULT_LEARNING_RATE[device], deadline=deadline)
+    planned = {"steps_asked": steps, "batch_size": settings.batch_size, "learning_rate": settings.learning_rate}
     if gpus > 1:
         trained = work / "finetuned.safetensors"
         result = run_torchrun(events, torchrun_command(gpus, feed, weights, trained, settings))
-        return load_encoder(trained, "cpu"), {**result, "gpus": gpus}
+        return load_encoder(trained, "cpu"), {**result, **planned, "gpus": gpus}
     model = load_encoder(weights, device)
 
     def on_step(step: int, of: int, loss: float, rate: float) -> None:
         events.progress("finetune", step, of, round(loss, 5), round(rate, 2))
 
     outcome = asdict(fine_tune(model, training_pairs(json.loads(feed.read_text(encoding="utf-8"))), settings, on_step))
-    return model.to("cpu").float(), {**outcome, "gpus": gpus}
+    return model.to("cpu").float(), {**outcome, **planned, "gpus": gpus}
 
 
 def run_torchrun(events: Events, command: list[str]) -> dict[str, Any]:
@@ -184,33 +192,66 @@ def export_candidate(events: Events, model: Any, version_dir: Path, version: str
     (version_dir / "manifest.json").write_text(manifest.to_json())
 
 
-def index_candidate(events: Events, model: Any, work_models: Path, current_dir: Path, catalog: str,
-                    feed: Path, ranker: str | None) -> None:
+def index_candidate(events: Events, model: Any, work_models: Path, current: dict[str, Any], current_dir: Path,
+                    feeds: dict[str, Path]) -> None:
+    """Every catalogue of the current version, embedded again with the new encoder: item vectors
+    from the old one would not match queries from the new one. Each keeps what it had: its
+    intent head (retrained on the new embeddings) and its ranker (carried over)."""
     import numpy as np
 
     from trainer.catalog_intents import publish as publish_intent_head
     from trainer.dev_catalog import index_catalog
-    from trainer.manifest import publish_catalog_file
-
-    index_catalog(feed, catalog, work_models)
-    events.progress("index", 1, 3)
 
     def embed(texts: list[str]) -> np.ndarray:
         return np.asarray(model.encode(texts, batch_size=64, convert_to_numpy=True), dtype=np.float32)
 
-    publish_intent_head(feed, catalog, work_models, embed)
-    events.progress("index", 2, 3)
-    if ranker is not None:
-        def copy_ranker(path: Path) -> None:
-            shutil.copyfile(current_dir / str(ranker), path)
+    steps = 3 * len(current["catalogs"])
+    for done, entry in enumerate(current["catalogs"]):
+        name = entry["name"]
+        index_catalog(feeds[name], name, work_models)
+        events.progress("index", 3 * done + 1, steps)
+        if "intent_head" in entry:
+            publish_intent_head(feeds[name], name, work_models, embed)
+        events.progress("index", 3 * done + 2, steps)
+        if "ranker" in entry:
+            carry_ranker(work_models, current_dir, entry)
+        events.progress("index", 3 * done + 3, steps)
 
-        publish_catalog_file(work_models, catalog, "ranker", ranker, "json", copy_ranker)
-    events.progress("index", 3, 3)
+
+def carry_ranker(work_models: Path, current_dir: Path, entry: dict[str, Any]) -> None:
+    """The catalogue's ranker, unchanged, with the (ε, δ) of the rounds that trained it."""
+    from trainer.manifest import catalog_entry, publish_catalog_file
+
+    def copy(path: Path) -> None:
+        shutil.copyfile(current_dir / entry["ranker"], path)
+
+    def keep_guarantee(manifest: dict[str, Any]) -> None:
+        if "dp" in entry:
+            catalog_entry(manifest, entry["name"])["dp"] = entry["dp"]
+
+    publish_catalog_file(work_models, entry["name"], "ranker", entry["ranker"], "json", copy, keep_guarantee)
+
+
+def catalog_feeds(args: argparse.Namespace, current: dict[str, Any]) -> dict[str, Path]:
+    """The feed of every catalogue in the current version: --catalog-file for the one trained,
+    --feed NAME=PATH for any (the server passes the feeds it serves), else the known ones."""
+    given = {**KNOWN_FEEDS, **dict(args.feed)}
+    if args.catalog_file is not None:
+        given[args.catalog] = args.catalog_file
+    feeds: dict[str, Path] = {}
+    for entry in current["catalogs"]:
+        feed = given.get(entry["name"])
+        if feed is None or not feed.is_file():
+            raise JobError(f"no feed for catalogue '{entry['name']}' (looked for {feed}): every catalogue of "
+                           f"{current['version']} is embedded again with the new encoder; pass --feed "
+                           f"{entry['name']}=PATH")
+        feeds[entry["name"]] = feed
+    return feeds
 
 
 def run_job(events: Events, args: argparse.Namespace) -> dict[str, Any]:
     from trainer.catalog_queries import catalog_queries
-    from trainer.manifest import catalog_entry, read_current_manifest, write_manifest, write_pointer
+    from trainer.manifest import read_current_manifest, write_manifest, write_pointer
     from trainer.version_benchmark import GATE_METRIC, evaluate_version, regressed
 
     models_dir: Path = args.models_dir
@@ -226,9 +267,8 @@ def run_job(events: Events, args: argparse.Namespace) -> dict[str, Any]:
     current_dir = models_dir / current["version"]
     if not any(c["name"] == args.catalog for c in current["catalogs"]):
         raise JobError(f"catalogue '{args.catalog}' is not indexed in the current version {current['version']}")
-    feed: Path | None = args.catalog_file or KNOWN_FEEDS.get(args.catalog)
-    if feed is None or not feed.is_file():
-        raise JobError(f"no feed for catalogue '{args.catalog}' (looked for {feed}): pass --catalog-file")
+    feeds = catalog_feeds(args, current)
+    feed = feeds[args.catalog]
     catalog = json.loads(feed.read_text(encoding="utf-8"))
     device, gpus = resolve_device(args.device)
     events.emit("started", device=device, gpus=gpus, pid=os.getpid())
@@ -247,8 +287,7 @@ def run_job(events: Events, args: argparse.Namespace) -> dict[str, Any]:
         export_candidate(events, model, version_dir, version, current, training)
         write_pointer(work_models, version)
         export_s = clock.lap()
-        index_candidate(events, model, work_models, current_dir, args.catalog, feed,
-                        catalog_entry(current, args.catalog).get("ranker"))
+        index_candidate(events, model, work_models, current, current_dir, feeds)
         index_s = clock.lap()
 
         queries = catalog_queries(catalog, held_out=True)
@@ -278,18 +317,29 @@ def run_job(events: Events, args: argparse.Namespace) -> dict[str, Any]:
             "training": manifest["metrics"]["training"]}
 
 
+def named_feed(value: str) -> tuple[str, Path]:
+    name, sep, path = value.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {value!r}")
+    return name, Path(path)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", type=Path, required=True)
     parser.add_argument("--catalog", required=True, help="the catalogue's name in the current manifest")
     parser.add_argument("--catalog-file", type=Path, help=f"its feed (default for {', '.join(KNOWN_FEEDS)}: known)")
+    parser.add_argument("--feed", type=named_feed, action="append", default=[],
+                        help="NAME=PATH: the feed of another catalogue of the current version (repeatable)")
     parser.add_argument("--out-version", required=True)
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     parser.add_argument("--max-steps", type=int, help=f"fine-tune steps (default {DEFAULT_STEPS})")
     parser.add_argument("--batch-size", type=int, help=f"pairs per step and GPU (default {DEFAULT_BATCH})")
-    parser.add_argument("--time-budget-s", type=float, help="no fine-tune step starts after this many seconds")
+    parser.add_argument("--learning-rate", type=float, help=f"peak learning rate (default {DEFAULT_LEARNING_RATE})")
+    parser.add_argument("--time-budget-s", type=float, help="no fine-tune step starts after this many seconds; "
+                        "the schedule shrinks to the steps that fit")
     args = parser.parse_args(argv)
-    for name in ("max_steps", "batch_size", "time_budget_s"):
+    for name in ("max_steps", "batch_size", "learning_rate", "time_budget_s"):
         value = getattr(args, name)
         if value is not None and value <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")

@@ -49,7 +49,7 @@ export interface AppOptions {
    * Serve the model versions (GET /v1/models, rollback) and the training job API, running the
    * trainer as configured here.
    */
-  training?: Omit<TrainingRunnerOptions, 'registry' | 'log'> & { merchantKeys: ReadonlyMap<string, string> };
+  training?: Omit<TrainingRunnerOptions, 'registry' | 'log' | 'feedPaths'> & { merchantKeys: ReadonlyMap<string, string> };
   /** Merchant → absolute path of its catalogue JSON, served at /v1/catalog/<merchant>. The storefront's developer catalogue is added to these. */
   feeds?: Record<string, string>;
   /** Merchants' keys, allowed origins and rate limits (merchants.ts); none by default: same-origin only. */
@@ -180,7 +180,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   // A Map, not the options object: a merchant named "constructor" must not find a prototype.
-  const feeds = await loadFeeds(feedsWithDeveloper(options.feeds ?? {}, options.storefront?.developer));
+  const feedFiles = feedsWithDeveloper(options.feeds ?? {}, options.storefront?.developer);
+  const feeds = await loadFeeds(feedFiles);
+  // Where each feed is kept: a training job embeds every catalogue again with its new encoder.
+  const feedPaths = new Map(Object.entries(feedFiles));
   app.get<{ Params: { merchant: string } }>('/v1/catalog/:merchant', { schema: feedSchema, config: { cors: 'feed-merchant' } }, async (request, reply) => {
     const feed = feeds.get(request.params.merchant);
     if (!feed) return reply.code(404).send({ error: `unknown merchant ${JSON.stringify(request.params.merchant)}` });
@@ -195,14 +198,17 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     const { catalogsDir, bodyLimit } = options.catalogIngest;
     // The ingest rewrote the current version's manifest: verify it again and serve it.
     const reloadModels = options.catalogIngest.reloadModels ?? (async () => void (await registry.makeCurrent(registry.current.version)));
-    const ingest = new CatalogIngest({ modelsDir: options.modelsDir, catalogsDir, reloadModels, publishFeed: (name, bytes) => feeds.set(name, feedOf(bytes)) });
+    const ingest = new CatalogIngest({ modelsDir: options.modelsDir, catalogsDir, reloadModels, publishFeed: (name, bytes, path) => {
+      feeds.set(name, feedOf(bytes));
+      feedPaths.set(name, path);
+    } });
     await registerCatalogRoutes(app, { ingest, merchants, bodyLimit });
   }
 
   let trainingJobs: TrainingJobRunner | null = null;
   if (options.training) {
     const { merchantKeys, ...runnerOptions } = options.training;
-    const runner = new TrainingJobRunner({ ...runnerOptions, registry, log: app.log });
+    const runner = new TrainingJobRunner({ ...runnerOptions, registry, log: app.log, feedPaths });
     app.addHook('onClose', () => runner.shutdown());
     trainingJobs = runner;
     await registerModelRoutes(app, { registry, merchantKeys });

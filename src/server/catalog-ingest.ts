@@ -17,8 +17,8 @@ export interface CatalogIngestOptions {
   catalogsDir: string;
   /** Re-reads the model registry, so the manifest served lists the new item matrix. */
   reloadModels: () => Promise<void>;
-  /** Starts serving (or replaces) the feed at /v1/catalog/<name>. */
-  publishFeed: (name: string, bytes: Buffer) => void;
+  /** Starts serving (or replaces) the feed at /v1/catalog/<name>; `path` is where it is kept. */
+  publishFeed: (name: string, bytes: Buffer, path: string) => void;
 }
 
 export interface IngestOutcome {
@@ -66,7 +66,7 @@ export class CatalogIngest {
     writeFileSync(`${path}.tmp`, bytes);
     renameSync(`${path}.tmp`, path);
     if (indexed.written) await reloadModels();
-    publishFeed(name, bytes);
+    publishFeed(name, bytes, path);
     return { name, products: catalog.products.length, items: indexed.catalog.items, embedded: indexed.written, seconds: Math.round((performance.now() - started) / 100) / 10 };
   }
 }

@@ -90,6 +90,8 @@ export interface TrainingRunnerOptions {
   timeoutMs?: number;
   /** Between SIGTERM and SIGKILL on cancel or timeout (default 15 s). */
   killGraceMs?: number;
+  /** The feeds the server serves, by catalogue: a job embeds every catalogue of the version again (--feed). */
+  feedPaths?: ReadonlyMap<string, string>;
 }
 
 export class TrainingJobConflictError extends Error {
@@ -112,8 +114,9 @@ export function candidateVersionName(now: Date = new Date()): string {
   return `ft-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function trainerArgs(trainer: TrainerCommand, modelsDir: string, job: TrainingJob): string[] {
+function trainerArgs(trainer: TrainerCommand, modelsDir: string, job: TrainingJob, feedPaths: ReadonlyMap<string, string>): string[] {
   const args = [...trainer.args, '--models-dir', modelsDir, '--catalog', job.catalog, '--out-version', job.candidate, '--device', job.device];
+  for (const [name, path] of feedPaths) args.push('--feed', `${name}=${path}`);
   if (job.maxSteps !== null) args.push('--max-steps', String(job.maxSteps));
   if (job.timeBudgetS !== null) args.push('--time-budget-s', String(job.timeBudgetS));
   return args;
@@ -179,7 +182,7 @@ export class TrainingJobRunner {
       signal: null,
       stderrTail: '',
     };
-    const child = spawn(this.#trainer.command, trainerArgs(this.#trainer, registry.modelsDir, job), {
+    const child = spawn(this.#trainer.command, trainerArgs(this.#trainer, registry.modelsDir, job, this.options.feedPaths ?? new Map()), {
       cwd: this.#trainer.cwd,
       env: this.#trainer.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

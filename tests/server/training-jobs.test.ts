@@ -169,6 +169,13 @@ describe('training job runner', () => {
     expect(job.progress.stage).toBe('finetune');
   });
 
+  it('gives the trainer every feed the server serves, so it can embed each catalogue again', async () => {
+    const feedPaths = new Map([['demo', '/feeds/demo.json'], ['acme', '/data/catalogs/acme.json']]);
+    const { runner } = await setUp('crash', { feedPaths });
+    const job = await runner.whenEnded(runner.start(request).id);
+    expect(job.stderrTail).toContain('--feed demo=/feeds/demo.json --feed acme=/data/catalogs/acme.json');
+  });
+
   it('fails with the trainer\'s own message when it reports an error', async () => {
     const { runner } = await setUp('fail');
     const job = await runner.whenEnded(runner.start(request).id);

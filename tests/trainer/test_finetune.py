@@ -65,6 +65,22 @@ def test_a_spent_deadline_stops_before_any_step(model: Any) -> None:
     assert torch.equal(first_weight(model), start)
 
 
+def test_a_time_budget_that_cannot_fit_the_steps_resizes_the_schedule_to_those_that_fit(model: Any) -> None:
+    # A clock that each step moves on by 10 s: 100 steps asked for, a budget of 100 s.
+    now = [0.0]
+    seen: list[tuple[int, int]] = []
+
+    def on_step(step: int, of: int, loss: float, rate: float) -> None:
+        seen.append((step, of))
+        now[0] += 10.0
+
+    result = fine_tune(model, PAIRS, FinetuneSettings(steps=100, batch_size=2, learning_rate=1e-6, deadline=100.0),
+                       on_step, clock=lambda: now[0])
+    # Timed over steps 2-5 (10 s each), 5 more fit: the schedule (and the progress) now ends at 10.
+    assert [of for _, of in seen] == [100] * 5 + [10] * 5
+    assert (result.steps, result.stopped_by) == (10, "time-budget")
+
+
 def test_steps_move_every_layer_and_weights_round_trip(model: Any, tmp_path: Path) -> None:
     before = {name: p.detach().clone() for name, p in transformer_of(model).named_parameters()}
     seen: list[tuple[int, int]] = []
@@ -84,8 +100,10 @@ def test_steps_move_every_layer_and_weights_round_trip(model: Any, tmp_path: Pat
 
 
 def test_torchrun_command_runs_one_rank_per_gpu() -> None:
-    settings = FinetuneSettings(steps=10, batch_size=4, deadline=123.5)
+    settings = FinetuneSettings(steps=10, batch_size=4, learning_rate=5e-5, deadline=123.5)
     command = torchrun_command(4, Path("feed.json"), None, Path("out.safetensors"), settings)
+    # Every rank gets the job's schedule, not the rank script's defaults.
+    assert command[command.index("--learning-rate") + 1] == "5e-05"
     assert command[1:5] == ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=4"]
     assert command[command.index("-m", 2) + 1] == "trainer.finetune"
     assert "--weights" not in command and command[-2:] == ["--deadline", "123.5"]

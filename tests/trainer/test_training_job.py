@@ -19,6 +19,7 @@ import pytest
 from tests.trainer.conftest import MODELS, REPO
 from trainer.finetune import WEIGHTS_FILE
 from trainer.manifest import read_current_manifest, verify_files
+from trainer.training_job import DEFAULT_LEARNING_RATE
 from trainer.version_benchmark import GATE_METRIC, wands_queries_file
 
 STAGES = ["finetune", "export", "quantize", "index", "evaluate"]
@@ -78,6 +79,10 @@ def job(tmp_path_factory: pytest.TempPathFactory) -> Job:
     datasets = datasets_folder(root / "datasets")
     pointer = (models / "manifest.json").read_bytes()
     current = read_current_manifest(models)
+    # As after federated rounds: the demo ranker states the guarantee of the rounds that trained it.
+    demo = next(c for c in current["catalogs"] if c["name"] == "demo")
+    demo["dp"] = current["dp"] = {"epsilon": 1.5, "delta": 1e-6, "rounds": 2}
+    (models / current["version"] / "manifest.json").write_text(json.dumps(current, indent=2))
     run = subprocess.run(job_command(models, "candidate-1", "--max-steps", "2", "--batch-size", "4"),
                          cwd=REPO, capture_output=True, text=True, timeout=HANG_GUARD_S,
                          env={**os.environ, "PRIVET_DATASETS": str(datasets)})
@@ -96,10 +101,16 @@ def test_the_candidate_is_complete_and_verifies(job: Job) -> None:
     # Every file in the directory is listed (the manifest itself aside): nothing half-written remains.
     assert {p.name for p in version_dir.iterdir()} == listed | {"manifest.json"}
     assert {"encoder.fp32.onnx", "encoder.int8.onnx", "tokenizer.json", WEIGHTS_FILE} <= listed
-    (catalog,) = manifest["catalogs"]
-    assert catalog["name"] == "demo"
-    assert {catalog["items"], catalog["ids"], catalog["intent_head"], catalog["ranker"]} <= listed
-    assert manifest["metrics"]["training"]["parent"] == job.current["version"]
+    # Every catalogue of the current version is in the candidate (the Scientific one too, where setup built it).
+    assert [c["name"] for c in manifest["catalogs"]] == [c["name"] for c in job.current["catalogs"]]
+    demo = next(c for c in manifest["catalogs"] if c["name"] == "demo")
+    assert {demo["items"], demo["ids"], demo["intent_head"], demo["ranker"]} <= listed
+    assert all({c["items"], c["ids"]} <= listed for c in manifest["catalogs"])
+    training = manifest["metrics"]["training"]
+    assert training["parent"] == job.current["version"]
+    # What was asked and what ran, with the CPU's default learning rate.
+    assert (training["steps_asked"], training["steps"], training["batch_size"]) == (2, 2, 4)
+    assert training["learning_rate"] == DEFAULT_LEARNING_RATE["cpu"] and training["stopped_by"] == "max-steps"
 
 
 def test_the_current_version_and_pointer_are_untouched(job: Job) -> None:
@@ -148,11 +159,17 @@ def test_both_versions_are_measured_on_the_same_benchmark(job: Job) -> None:
 def test_the_encoder_moved_the_ranker_carried_over_and_the_intent_head_retrained(job: Job) -> None:
     current_dir, candidate_dir = job.models / job.current["version"], job.models / "candidate-1"
     candidate = json.loads((candidate_dir / "manifest.json").read_text())
-    old, new = job.current["catalogs"][0], candidate["catalogs"][0]
-    assert (candidate_dir / new["ranker"]).read_bytes() == (current_dir / old["ranker"]).read_bytes()
-    assert (candidate_dir / new["intent_head"]).read_bytes() != (current_dir / old["intent_head"]).read_bytes()
-    assert (candidate_dir / new["items"]).read_bytes() != (current_dir / old["items"]).read_bytes()
-    assert candidate["dp"] == job.current["dp"]
+    for old, new in zip(job.current["catalogs"], candidate["catalogs"], strict=True):
+        # Each catalogue embedded again with the new encoder, its ranker carried over as it was.
+        assert (candidate_dir / new["items"]).read_bytes() != (current_dir / old["items"]).read_bytes()
+        if "ranker" in old:
+            assert (candidate_dir / new["ranker"]).read_bytes() == (current_dir / old["ranker"]).read_bytes()
+        assert ("intent_head" in new) == ("intent_head" in old)
+    demo_old, demo_new = (next(c for c in m["catalogs"] if c["name"] == "demo") for m in (job.current, candidate))
+    retrained = (candidate_dir / demo_new["intent_head"]).read_bytes()
+    assert retrained != (current_dir / demo_old["intent_head"]).read_bytes()
+    assert candidate["dp"] == job.current["dp"] == {"epsilon": 1.5, "delta": 1e-6, "rounds": 2}
+    assert [c.get("dp") for c in candidate["catalogs"]] == [c.get("dp") for c in job.current["catalogs"]]
 
 
 def test_sigterm_cancels_and_leaves_no_version_directory(tmp_path: Path) -> None:
@@ -194,3 +211,18 @@ def test_an_existing_version_is_never_overwritten(tmp_path: Path) -> None:
     (error,) = parse_lines(run.stdout)
     assert error["event"] == "error" and "already exists" in error["message"]
     assert read_current_manifest(models) == current
+
+
+def test_a_catalogue_without_a_feed_stops_the_job_before_training(tmp_path: Path) -> None:
+    """Every catalogue of the version is embedded again with the new encoder, so each needs its feed."""
+    models = copy_models(tmp_path / "models")
+    current = read_current_manifest(models)
+    current["catalogs"].append({**current["catalogs"][0], "name": "acme"})
+    (models / current["version"] / "manifest.json").write_text(json.dumps(current))
+    run = subprocess.run(job_command(models, "no-feed-1"), cwd=REPO, capture_output=True, text=True,
+                         timeout=HANG_GUARD_S)
+    assert run.returncode == 1
+    (error,) = parse_lines(run.stdout)
+    assert error["event"] == "error" and "no feed for catalogue 'acme'" in error["message"]
+    assert "--feed acme=PATH" in error["message"]
+    assert left_behind(models, "no-feed-1") == []
