@@ -60,6 +60,11 @@ export interface ManifestCatalog {
   dp?: DpGuarantee;
 }
 
+/** A version's guarantee is its weakest part's: the catalogue ranker with the largest ε, or `fallback` (the version's own) when that is larger. */
+export function weakestGuarantee(catalogs: readonly ManifestCatalog[], fallback: DpGuarantee): DpGuarantee {
+  return catalogs.reduce((worst, c) => (c.dp && c.dp.epsilon > worst.epsilon ? c.dp : worst), fallback);
+}
+
 /** models/manifest.json: which version is current. */
 export interface ManifestPointer {
   current: string;

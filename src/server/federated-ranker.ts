@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { federatedLength, federatedVector, withFederatedVector } from '../core/federated-parameters.ts';
 import { decodeSum, l2Norm } from '../core/fixed-point.ts';
 import { gaussianNoise, uniformFrom } from '../core/gaussian-noise.ts';
-import type { DpGuarantee, ModelManifest } from '../core/manifest.ts';
+import { weakestGuarantee, type DpGuarantee, type ModelManifest } from '../core/manifest.ts';
 import { parseRanker, serializeRanker } from '../core/ranker.ts';
 import type { RoundPlan } from '../core/round-plan.ts';
 import { decodeWords } from '../core/secagg-wire.ts';
@@ -192,13 +192,11 @@ export class FederatedRanker {
   #list(manifest: ModelManifest, versionDir: string, catalog: string, name: string, bytes: Uint8Array, dp: DpGuarantee): void {
     const entry = manifest.catalogs.find((c) => c.name === catalog)!;
     const catalogs = manifest.catalogs.map((c) => (c.name === catalog ? { ...c, ranker: name, dp } : c));
-    const weakest = catalogs.reduce((worst, c) => (c.dp && c.dp.epsilon > worst.epsilon ? c.dp : worst), manifest.dp);
     const updated: ModelManifest = {
       ...manifest,
       files: [...manifest.files.filter((f) => f.name !== entry.ranker && f.name !== name), describeBytes(name, bytes, 'json')],
       catalogs,
-      // The version's guarantee is its weakest part's.
-      dp: weakest,
+      dp: weakestGuarantee(catalogs, manifest.dp),
     };
     writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify(updated, null, 2) + '\n');
     void this.#options.onPublished?.(updated);

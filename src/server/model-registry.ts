@@ -116,14 +116,17 @@ export class ModelRegistry {
    * atomically, and only then do the manifest endpoint and file serving follow it. A version
    * that fails verification throws ModelIntegrityError and the current one stays.
    * `onlyIfCurrentIs`: a trained candidate was judged against one version; if a rollback has
-   * made another current meanwhile, it throws StaleBaseError instead.
+   * made another current meanwhile, it throws StaleBaseError instead. `prepare` runs after
+   * that check and before verification, in the registry's queue (a candidate's last changes).
    */
-  makeCurrent(version: string, onlyIfCurrentIs?: string): Promise<ModelManifest> {
+  makeCurrent(version: string, onlyIfCurrentIs?: string, prepare?: () => void | Promise<void>): Promise<ModelManifest> {
     const next = this.#queue.then(async () => {
       checkVersionName(version);
       if (onlyIfCurrentIs !== undefined && onlyIfCurrentIs !== this.#current.version) {
         throw new StaleBaseError(`it was evaluated against ${onlyIfCurrentIs}, but ${this.#current.version} is current now`);
       }
+      // In the queue, so no other publish moves the pointer between this and the switch.
+      await prepare?.();
       let manifest: ModelManifest;
       try {
         manifest = await verifyVersion(this.modelsDir, version);

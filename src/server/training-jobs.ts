@@ -16,6 +16,7 @@ import {
   TrainingProtocolError,
   type TrainingJobProgress,
 } from '../core/training-job-events.ts';
+import { carryCurrentRankers } from './carry-rankers.ts';
 import type { ModelRegistry } from './model-registry.ts';
 
 /** `stopping`: SIGTERM sent (cancel, timeout, protocol breach), the trainer not yet gone. */
@@ -340,7 +341,11 @@ export class TrainingJobRunner {
   async #publish(job: TrainingJob): Promise<void> {
     job.state = 'publishing';
     try {
-      await this.options.registry.makeCurrent(job.candidate, job.baseVersion);
+      const { registry, log } = this.options;
+      await registry.makeCurrent(job.candidate, job.baseVersion, () => {
+        const carried = carryCurrentRankers(registry.modelsDir, job.candidate);
+        if (carried.length > 0) log.info({ trainingJob: job.id, candidate: job.candidate, catalogs: carried }, 'carried the rankers federated rounds published during the job');
+      });
       job.state = 'published';
       job.result!.published = true;
       this.options.log.info({ trainingJob: job.id, version: job.candidate, previous: job.baseVersion }, 'published a new model version');

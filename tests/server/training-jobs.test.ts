@@ -4,9 +4,11 @@
  * writes real candidate folders (the exported model's files, linked, under a new name) into a
  * temporary models folder, so publishing goes through the registry's real sha256 checks.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { currentVersion } from '../../src/server/current-version.ts';
+import { describeBytes, writeAtomically } from '../../src/server/model-files.ts';
 import { loadModelRegistry } from '../../src/server/model-registry.ts';
 import { TrainingJobConflictError, TrainingJobRunner, trainEveryRounds, type JobLogger, type TrainingRunnerOptions } from '../../src/server/training-jobs.ts';
 import { linkedModelsCopy, repoRoot } from '../support/models.ts';
@@ -29,8 +31,9 @@ afterEach(async () => {
   await Promise.all(runners.splice(0).map((runner) => runner.shutdown()));
 });
 
-async function setUp(mode: string, options: Partial<TrainingRunnerOptions> = {}) {
-  const { dir, version } = linkedModelsCopy();
+/** `withCatalogs`: the current version's catalogues too (their item matrices, heads and rankers). */
+async function setUp(mode: string, options: Partial<TrainingRunnerOptions> = {}, withCatalogs = false) {
+  const { dir, version } = withCatalogs ? linkedModelsCopy(() => true) : linkedModelsCopy();
   const registry = await loadModelRegistry(dir);
   const logs: LogEntry[] = [];
   const runner = new TrainingJobRunner({
@@ -86,6 +89,36 @@ describe('training job runner', () => {
     expect([...restarted.versions.keys()].sort()).toEqual([version, job.candidate].sort());
     // A second job may start once the first has ended.
     expect(runner.start(request).state).toBe('running');
+  });
+
+  it('carries into the candidate the rankers federated rounds published while it trained, with their guarantee', async () => {
+    const { dir, registry, runner } = await setUp('wait', {}, true);
+    const job = runner.start(request);
+    while (!existsSync(join(dir, job.candidate))) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Meanwhile a round publishes a new demo ranker into the current version (as federated-ranker.ts does).
+    const { manifest, versionDir } = currentVersion(dir);
+    const entry = manifest.catalogs.find((c) => c.name === 'demo')!;
+    const trainedFrom = entry.ranker!;
+    const bytes = new TextEncoder().encode(JSON.stringify({ ...JSON.parse(readFileSync(join(versionDir, trainedFrom), 'utf8')), note: 'after one round' }));
+    const name = 'ranker.demo.round000001.json';
+    const dp = { epsilon: 2.5, delta: 1e-6, rounds: 3 };
+    writeAtomically(join(versionDir, name), bytes);
+    const catalogs = manifest.catalogs.map((c) => (c.name === 'demo' ? { ...c, ranker: name, dp } : c));
+    writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify({ ...manifest, catalogs, files: [...manifest.files.filter((f) => f.name !== trainedFrom), describeBytes(name, bytes, 'json')], dp }));
+    writeFileSync(join(dir, 'go'), '');
+
+    const ended = await runner.whenEnded(job.id);
+    expect(ended.state).toBe('published');
+    const served = registry.current;
+    expect(served.version).toBe(job.candidate);
+    expect(served.catalogs.find((c) => c.name === 'demo')).toMatchObject({ ranker: name, dp });
+    expect(served.dp).toEqual(dp);
+    expect(readFileSync(join(dir, job.candidate, name))).toEqual(Buffer.from(bytes));
+    // The ranker it started from is neither listed nor left in the candidate's folder.
+    expect(served.files.some((f) => f.name === trainedFrom)).toBe(false);
+    expect(existsSync(join(dir, job.candidate, trainedFrom))).toBe(false);
+    // Every file still verifies after a restart.
+    expect((await loadModelRegistry(dir)).current.version).toBe(job.candidate);
   });
 
   it('keeps the current version when the candidate regresses, says why, and sets the candidate aside', async () => {
