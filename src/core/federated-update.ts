@@ -60,7 +60,7 @@ export function trainingRows(items: readonly number[], maxHistory: number, maxRo
   return rows;
 }
 
-function checkTraining(training: LocalTraining): void {
+export function checkTraining(training: LocalTraining): void {
   if (!Number.isInteger(training.steps) || training.steps < 1) throw new Error(`federated update: steps must be a positive integer, got ${training.steps}`);
   if (!(Number.isFinite(training.learningRate) && training.learningRate > 0)) throw new Error(`federated update: learningRate must be a positive number, got ${training.learningRate}`);
 }
