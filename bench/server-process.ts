@@ -87,9 +87,8 @@ export async function inBatches<T, R>(items: readonly T[], size: number, work: (
   return out;
 }
 
-/** The current version of models/, hard-linked into `target` (same disk; files are never written in place), so a server there can publish without touching models/. Returns its name. */
-export function linkCurrentVersion(target: string): string {
-  const models = join(repoRoot, 'models');
+/** The current version of `models` (default models/), hard-linked into `target` (same disk; files are never written in place), so a server there can publish without touching the original. Returns its name. */
+export function linkCurrentVersion(target: string, models = join(repoRoot, 'models')): string {
   const pointer = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as { current: string };
   mkdirSync(join(target, pointer.current), { recursive: true });
   writeFileSync(join(target, 'manifest.json'), readFileSync(join(models, 'manifest.json')));

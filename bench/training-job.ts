@@ -1,7 +1,8 @@
 /**
  * npm run bench:training-job [-- --time-budget-s 1500 --device cpu] — a training job the way a
  * merchant runs one: the real server (src/server/main.ts) on a copy of models/ (hard links,
- * the repository's models are not changed), `POST /v1/training-jobs` for the demo catalogue,
+ * the repository's models are not changed; `--models-from DIR` starts from another folder's
+ * current version instead), `POST /v1/training-jobs` for the demo catalogue,
  * progress polled from `GET /v1/training-jobs/:id` until the job ends, then what the server
  * serves: `GET /v1/models` and `GET /v1/manifest`. The job publishes only if the candidate does
  * not regress on the offline benchmark (trainer/version_benchmark.py); either way this prints
@@ -11,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelManifest } from '../src/core/manifest.ts';
 import { freePort } from '../tests/support/free-port.ts';
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     'time-budget-s': { type: 'string', default: '1500' },
     'max-steps': { type: 'string' },
     device: { type: 'string', default: 'auto' },
+    /** Another models folder to start from (its current version), e.g. the one sim:federated-server left with its published rankers. */
+    'models-from': { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'bench/results/training-job.json') },
   },
 });
@@ -39,7 +42,7 @@ interface Job {
 
 const workDir = mkdtempSync(join(tmpdir(), 'privet-training-job-'));
 const modelsDir = join(workDir, 'models');
-const base = linkCurrentVersion(modelsDir);
+const base = linkCurrentVersion(modelsDir, values['models-from'] && resolve(values['models-from']));
 const dataDir = join(workDir, 'data');
 mkdirSync(dataDir);
 const server = await startBenchServer({ port: await freePort(), dataDir, merchant: CATALOG, env: { PRIVET_MODELS_DIR: modelsDir, LOG_LEVEL: 'warn' } });
@@ -63,7 +66,7 @@ try {
   const summary = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
-    command: `npm run bench:training-job -- --time-budget-s ${values['time-budget-s']} --device ${values.device}${values['max-steps'] ? ` --max-steps ${values['max-steps']}` : ''}`,
+    command: `npm run bench:training-job -- --time-budget-s ${values['time-budget-s']} --device ${values.device}${values['max-steps'] ? ` --max-steps ${values['max-steps']}` : ''}${values['models-from'] ? ` --models-from ${values['models-from']}` : ''}`,
     base,
     job: { state: job.state, candidate: job.candidate, summary: job.result?.summary ?? job.error, training: candidate.metrics.training, evaluation: candidate.metrics.evaluation },
     served: { version: served.version, dp: served.dp },
