@@ -14,11 +14,18 @@ import { parseManifest, weakestGuarantee, type ModelManifest } from '../core/man
 import { currentVersion } from './current-version.ts';
 import { describeBytes, writeAtomically } from './model-files.ts';
 
-/** Brings the current version's newer rankers into `candidate`; returns the catalogues whose ranker it replaced. */
+/**
+ * Brings the current version's newer rankers into `candidate`; returns the catalogues whose
+ * ranker it replaced. Throws when the current version gained a catalogue during the job (an
+ * upload): its items were embedded with the old encoder, so the candidate cannot carry it,
+ * and publishing without it would stop serving it.
+ */
 export function carryCurrentRankers(modelsDir: string, candidate: string): string[] {
   const { manifest: current, versionDir: currentDir } = currentVersion(modelsDir);
   const candidateDir = join(modelsDir, candidate);
   const manifest = parseManifest(JSON.parse(readFileSync(join(candidateDir, 'manifest.json'), 'utf8')));
+  const added = current.catalogs.filter((c) => !manifest.catalogs.some((m) => m.name === c.name)).map((c) => `"${c.name}"`);
+  if (added.length > 0) throw new Error(`catalogue ${added.join(', ')} was added to ${current.version} while the job ran and is not in the candidate: start the job again to embed it with the new encoder`);
   const carried: string[] = [];
   let files = manifest.files;
   const catalogs = manifest.catalogs.map((entry) => {

@@ -121,6 +121,19 @@ describe('training job runner', () => {
     expect((await loadModelRegistry(dir)).current.version).toBe(job.candidate);
   });
 
+  it('refuses a candidate that lacks a catalogue uploaded while it trained, and keeps serving that catalogue', async () => {
+    const { dir, version, registry, runner } = await setUp('wait', {}, true);
+    const job = runner.start(request);
+    while (!existsSync(join(dir, job.candidate))) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { manifest, versionDir } = currentVersion(dir);
+    writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify({ ...manifest, catalogs: [...manifest.catalogs, { ...manifest.catalogs[0]!, name: 'acme' }] }));
+    writeFileSync(join(dir, 'go'), '');
+    const ended = await runner.whenEnded(job.id);
+    expect(ended.state).toBe('failed');
+    expect(ended.error).toMatch(/catalogue "acme" was added to .* while the job ran and is not in the candidate: start the job again/);
+    expect(registry.current.version).toBe(version);
+  });
+
   it('keeps the current version when the candidate regresses, says why, and sets the candidate aside', async () => {
     const { dir, version, registry, runner, pointer } = await setUp('regress');
     const job = await runner.whenEnded(runner.start(request).id);
