@@ -103,19 +103,23 @@ async function loadServed(base: string): Promise<Served> {
   return { version: manifest.version, catalog, rankerText, ranker: parseRanker(JSON.parse(rankerText)) };
 }
 
-interface RoundResult {
+interface RoundRun {
   round: number;
   roundId: string;
   sampled: number;
   droppedOut: number;
   survivors: number;
-  ranker: string;
-  dp: DpGuarantee | null;
   localUpdateMsMean: number;
   seconds: number;
 }
 
-async function runRound(base: string, round: number, served: Served, matrix: ItemMatrix, rowsOf: number[][], z: number, expectedCohort: number, random: () => number): Promise<RoundResult> {
+/** A round and what the server published after it. */
+interface RoundResult extends RoundRun {
+  ranker: string;
+  dp: DpGuarantee | null;
+}
+
+async function runRound(base: string, round: number, served: Served, matrix: ItemMatrix, rowsOf: number[][], z: number, expectedCohort: number, random: () => number): Promise<RoundRun> {
   const started = performance.now();
   const opened = await merchantCall<{ roundId: string; length: number; plan: RoundPlan }>(base, '/v1/rounds', {
     catalog: CATALOG, privacy: { sampleRate: Q, noiseMultiplier: z, clipNorm: CLIP }, expectedCohort,
@@ -148,7 +152,7 @@ async function runRound(base: string, round: number, served: Served, matrix: Ite
   if (finished.phase !== 'finished') throw new Error(`round ${roundId} ended ${finished.phase}: ${finished.abortReason}`);
   return {
     round, roundId, sampled: cohort.length, droppedOut: clients.length - staying.length, survivors: finished.survivors ?? 0,
-    ranker: '', dp: null, localUpdateMsMean: Math.round(updateMs / Math.max(1, cohort.length)), seconds: Math.round((performance.now() - started) / 100) / 10,
+    localUpdateMsMean: Math.round(updateMs / Math.max(1, cohort.length)), seconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }
 

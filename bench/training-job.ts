@@ -36,7 +36,7 @@ interface Job {
   state: string;
   candidate: string;
   progress: { stage: string | null; step: number | null; of: number | null; samplesPerS: number | null };
-  result: { metrics: Record<string, number>; baseline: Record<string, number>; regressed: boolean; summary: string; published: boolean } | null;
+  result: { metrics: Record<string, number>; baseline: Record<string, number>; regressed: boolean; summary: string; published: boolean; setAsideTo: string | null } | null;
   error: string | null;
 }
 
@@ -62,13 +62,15 @@ try {
   }
   const models = (await (await fetch(`${server.base}/v1/models`, { headers: { Authorization: `Bearer ${BENCH_MERCHANT_KEY}` } })).json()) as unknown;
   const served = (await (await fetch(`${server.base}/v1/manifest`)).json()) as ModelManifest;
-  const candidate = JSON.parse(readFileSync(join(modelsDir, job.state === 'published' ? job.candidate : join('.rejected', job.candidate), 'manifest.json'), 'utf8')) as ModelManifest;
+  // Published: under its name; kept out: where the server set it aside; failed early: nowhere.
+  const candidateDir = job.state === 'published' ? join(modelsDir, job.candidate) : job.result?.setAsideTo ?? null;
+  const candidate = candidateDir ? (JSON.parse(readFileSync(join(candidateDir, 'manifest.json'), 'utf8')) as ModelManifest) : null;
   const summary = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
     command: `npm run bench:training-job -- --time-budget-s ${values['time-budget-s']} --device ${values.device}${values['max-steps'] ? ` --max-steps ${values['max-steps']}` : ''}${values['models-from'] ? ` --models-from ${values['models-from']}` : ''}`,
     base,
-    job: { state: job.state, candidate: job.candidate, summary: job.result?.summary ?? job.error, training: candidate.metrics.training, evaluation: candidate.metrics.evaluation },
+    job: { state: job.state, candidate: job.candidate, summary: job.result?.summary ?? job.error, training: candidate?.metrics.training ?? null, evaluation: candidate?.metrics.evaluation ?? null },
     served: { version: served.version, dp: served.dp },
     models,
     seconds: Math.round((performance.now() - started) / 1000),

@@ -223,7 +223,11 @@ def carry_ranker(work_models: Path, current_dir: Path, entry: dict[str, Any]) ->
     from trainer.manifest import catalog_entry, publish_catalog_file
 
     def copy(path: Path) -> None:
-        shutil.copyfile(current_dir / entry["ranker"], path)
+        source = current_dir / entry["ranker"]
+        if not source.is_file():
+            raise JobError(f"catalogue '{entry['name']}' changed while the job ran (its ranker {entry['ranker']} is "
+                           "gone): start the job again")
+        shutil.copyfile(source, path)
 
     def keep_guarantee(manifest: dict[str, Any]) -> None:
         if "dp" in entry:

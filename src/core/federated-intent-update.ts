@@ -44,7 +44,7 @@ function checkRows(layer: IntentLayer, rows: readonly IntentRow[]): void {
 
 /** The trained layer minus `layer` after `training.steps` full-batch steps on `rows`. */
 export function intentLocalUpdate(layer: IntentLayer, rows: readonly IntentRow[], training: LocalTraining = DEFAULT_LOCAL_TRAINING): Float64Array {
-  checkTraining(training);
+  checkTraining(training, 'federated intent update');
   checkRows(layer, rows);
   const { rows: categories, cols: dims } = layer;
   const size = categories * dims;

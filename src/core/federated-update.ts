@@ -60,9 +60,10 @@ export function trainingRows(items: readonly number[], maxHistory: number, maxRo
   return rows;
 }
 
-export function checkTraining(training: LocalTraining): void {
-  if (!Number.isInteger(training.steps) || training.steps < 1) throw new Error(`federated update: steps must be a positive integer, got ${training.steps}`);
-  if (!(Number.isFinite(training.learningRate) && training.learningRate > 0)) throw new Error(`federated update: learningRate must be a positive number, got ${training.learningRate}`);
+/** Refuses settings no update could be trained with; `what` names the update in the message. */
+export function checkTraining(training: LocalTraining, what = 'federated update'): void {
+  if (!Number.isInteger(training.steps) || training.steps < 1) throw new Error(`${what}: steps must be a positive integer, got ${training.steps}`);
+  if (!(Number.isFinite(training.learningRate) && training.learningRate > 0)) throw new Error(`${what}: learningRate must be a positive number, got ${training.learningRate}`);
 }
 
 /**

@@ -65,6 +65,27 @@ export function weakestGuarantee(catalogs: readonly ManifestCatalog[], fallback:
   return catalogs.reduce((worst, c) => (c.dp && c.dp.epsilon > worst.epsilon ? c.dp : worst), fallback);
 }
 
+/**
+ * `manifest` with `file` as catalogue `catalog`'s ranker and `dp` as its guarantee (none: no
+ * rounds trained it): the ranker it named before is no longer listed, and the version's
+ * guarantee is recomputed. The catalogue must be in the manifest.
+ */
+export function withRanker(manifest: ModelManifest, catalog: string, file: ManifestFile, dp: DpGuarantee | undefined): ModelManifest {
+  const entry = manifest.catalogs.find((c) => c.name === catalog);
+  if (!entry) throw new Error(`model ${manifest.version} has no catalogue "${catalog}"`);
+  const catalogs = manifest.catalogs.map((c) => {
+    if (c.name !== catalog) return c;
+    const { dp: _previous, ...rest } = c;
+    return dp ? { ...rest, ranker: file.name, dp } : { ...rest, ranker: file.name };
+  });
+  return {
+    ...manifest,
+    files: [...manifest.files.filter((f) => f.name !== entry.ranker && f.name !== file.name), file],
+    catalogs,
+    dp: weakestGuarantee(catalogs, manifest.dp),
+  };
+}
+
 /** models/manifest.json: which version is current. */
 export interface ManifestPointer {
   current: string;

@@ -197,8 +197,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   if (options.catalogIngest) {
     const { catalogsDir, bodyLimit } = options.catalogIngest;
     // The ingest rewrote the current version's manifest: verify it again and serve it.
-    const reloadModels = options.catalogIngest.reloadModels ?? (async () => void (await registry.makeCurrent(registry.current.version)));
-    const ingest = new CatalogIngest({ modelsDir: options.modelsDir, catalogsDir, reloadModels, publishFeed: (name, bytes, path) => {
+    // (Only if it is still current: a version switched in since carried the catalogue or refused to.)
+    const reloadModels = options.catalogIngest.reloadModels ?? (async () => void (await registry.makeCurrent(registry.current.version, registry.current.version)));
+    const ingest = new CatalogIngest({ modelsDir: options.modelsDir, catalogsDir, reloadModels, exclusive: (work) => registry.exclusive(work), publishFeed: (name, bytes, path) => {
       feeds.set(name, feedOf(bytes));
       feedPaths.set(name, path);
     } });

@@ -30,7 +30,20 @@ export function catalogSourceDigest(catalog: Catalog): string {
 
 
 
-export async function indexCatalog(modelsDir: string, name: string, catalog: Catalog): Promise<IndexResult> {
+/** Another model version became current while a catalogue was embedded with the previous one's encoder (HTTP 409). */
+export class ModelChangedError extends Error {
+  override name = 'ModelChangedError';
+  readonly statusCode = 409;
+}
+
+/**
+ * Embeds `catalog` with the current version's encoder and lists it in that version.
+ * `exclusive` runs the write where no version is switched in meanwhile (the server's
+ * ModelRegistry.exclusive); if another version became current during the embedding, the
+ * vectors would not match its encoder, so nothing is written and ModelChangedError says so.
+ */
+export async function indexCatalog(modelsDir: string, name: string, catalog: Catalog,
+  exclusive: <T>(work: () => T) => Promise<T> = async (work) => work()): Promise<IndexResult> {
   const { manifest, versionDir } = currentVersion(modelsDir);
   const source = catalogSourceDigest(catalog);
   const existing = manifest.catalogs.find((c) => c.name === name);
@@ -40,7 +53,11 @@ export async function indexCatalog(modelsDir: string, name: string, catalog: Cat
   const vectors = await encoder.embed(catalog.products.map(productText));
   const flat = new Float32Array(vectors.length * manifest.dims);
   vectors.forEach((v, i) => flat.set(v, i * manifest.dims));
-  return publishItemMatrix(modelsDir, name, catalog.products.map((p) => p.id), quantizeRows(flat, manifest.dims), source);
+  return exclusive(() => {
+    const now = currentVersion(modelsDir).manifest.version;
+    if (now !== manifest.version) throw new ModelChangedError(`model ${now} became current while catalogue "${name}" was embedded with ${manifest.version}: send it again`);
+    return publishItemMatrix(modelsDir, name, catalog.products.map((p) => p.id), quantizeRows(flat, manifest.dims), source);
+  });
 }
 
 /** Writes an item matrix and its ids into the current version and lists them in its manifest. */

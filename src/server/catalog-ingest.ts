@@ -17,6 +17,8 @@ export interface CatalogIngestOptions {
   catalogsDir: string;
   /** Re-reads the model registry, so the manifest served lists the new item matrix. */
   reloadModels: () => Promise<void>;
+  /** Where the item matrix is written (ModelRegistry.exclusive): no version is switched in meanwhile. */
+  exclusive?: <T>(work: () => T) => Promise<T>;
   /** Starts serving (or replaces) the feed at /v1/catalog/<name>; `path` is where it is kept. */
   publishFeed: (name: string, bytes: Buffer, path: string) => void;
 }
@@ -60,7 +62,7 @@ export class CatalogIngest {
   async #ingest(name: string, catalog: Catalog): Promise<IngestOutcome> {
     const started = performance.now();
     const { modelsDir, catalogsDir, reloadModels, publishFeed } = this.#options;
-    const indexed = await indexCatalog(modelsDir, name, catalog);
+    const indexed = await indexCatalog(modelsDir, name, catalog, this.#options.exclusive);
     const bytes = Buffer.from(JSON.stringify(catalog));
     const path = join(catalogsDir, `${name}.json`);
     writeFileSync(`${path}.tmp`, bytes);

@@ -43,7 +43,7 @@ const catalogSchema = {
   response: {
     200: openObject('unchanged: the model already holds exactly this catalogue', outcomeProperties()),
     201: openObject('embedded and live', outcomeProperties()),
-    ...errorReplies(400, 401, 403, 413, 415, 429),
+    ...errorReplies(400, 401, 403, 409, 413, 415, 429),
   },
 } as const;
 

@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { federatedLength, federatedVector, withFederatedVector } from '../core/federated-parameters.ts';
 import { decodeSum, l2Norm } from '../core/fixed-point.ts';
 import { gaussianNoise, uniformFrom } from '../core/gaussian-noise.ts';
-import { weakestGuarantee, type DpGuarantee, type ModelManifest } from '../core/manifest.ts';
+import { withRanker, type DpGuarantee, type ModelManifest } from '../core/manifest.ts';
 import { parseRanker, serializeRanker } from '../core/ranker.ts';
 import type { RoundPlan } from '../core/round-plan.ts';
 import { decodeWords } from '../core/secagg-wire.ts';
@@ -63,6 +63,12 @@ export interface FederatedRankerOptions {
   delta: number;
   /** Called after a new ranker is listed, so the server serves the new manifest. */
   onPublished?: (manifest: ModelManifest) => unknown;
+  /**
+   * Runs each round's apply where no model version is switched in meanwhile (the registry's
+   * queue, ModelRegistry.exclusive): a training candidate being published then carries the
+   * ranker this writes. Directly when not given.
+   */
+  exclusive?: <T>(work: () => T) => Promise<T>;
   /** Random bytes for the noise; node:crypto unless a test pins them. */
   randomBytes?: (count: number) => Uint8Array;
   now?: () => number;
@@ -87,8 +93,9 @@ export class FederatedRanker {
     const run = this.#queue.then(async () => {
       const done: AppliedRound[] = [];
       const completed = (await store.rounds({ state: 'completed' })).reverse();
+      const exclusive = this.#options.exclusive ?? (async <T>(work: () => T) => work());
       for (const record of completed) {
-        const applied = this.#apply(record, completed);
+        const applied = await exclusive(() => this.#apply(record, completed));
         if (applied) done.push(applied);
       }
       return done;
@@ -190,14 +197,7 @@ export class FederatedRanker {
 
   /** Lists `name` as the catalogue's ranker, with its guarantee; the old ranker file stays on disk for widgets mid-load. */
   #list(manifest: ModelManifest, versionDir: string, catalog: string, name: string, bytes: Uint8Array, dp: DpGuarantee): void {
-    const entry = manifest.catalogs.find((c) => c.name === catalog)!;
-    const catalogs = manifest.catalogs.map((c) => (c.name === catalog ? { ...c, ranker: name, dp } : c));
-    const updated: ModelManifest = {
-      ...manifest,
-      files: [...manifest.files.filter((f) => f.name !== entry.ranker && f.name !== name), describeBytes(name, bytes, 'json')],
-      catalogs,
-      dp: weakestGuarantee(catalogs, manifest.dp),
-    };
+    const updated = withRanker(manifest, catalog, describeBytes(name, bytes, 'json'), dp);
     writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify(updated, null, 2) + '\n');
     void this.#options.onPublished?.(updated);
   }

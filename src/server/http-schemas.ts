@@ -18,7 +18,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   401: 'missing or wrong API key or round token',
   403: 'not allowed (origin, ownership or privacy budget)',
   404: 'no such resource',
-  409: 'refused by the protocol now (phase, replay, length)',
+  409: 'refused in the current state (a round\'s phase, a replay, a wrong length; a model switched in during an upload)',
   413: 'body larger than this route accepts',
   415: 'unsupported Content-Type',
   429: 'rate limited: retry after the Retry-After header (seconds)',

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
-import { ModelIntegrityError, type ModelRegistry } from './model-registry.ts';
+import { ModelIntegrityError, StaleBaseError, type ModelRegistry } from './model-registry.ts';
 import { currentRankerOf, FederatedRanker } from './federated-ranker.ts';
 import { currentVersion } from './current-version.ts';
 import { storedFeeds } from './catalog-ingest.ts';
@@ -60,7 +60,15 @@ try {
   let registryRef: ModelRegistry | null = null;
   let roundCompleted: () => Promise<void> = async () => {};
   // Re-verified and served at once: the manifest endpoint follows the new ranker without a restart.
-  const federatedRanker = new FederatedRanker({ modelsDir, dataDir, delta: privacyBudget.delta, onPublished: (m) => registryRef?.makeCurrent(m.version).catch((error: Error) => console.error(`privet: the federated ranker was written but could not be served: ${error.message}`)) });
+  const federatedRanker = new FederatedRanker({
+    modelsDir, dataDir, delta: privacyBudget.delta,
+    // Applied in the registry's queue; served by reloading that version only if it is still
+    // current (a candidate switched in right after carried the new ranker already).
+    exclusive: (work) => (registryRef ? registryRef.exclusive(work) : Promise.resolve().then(work)),
+    onPublished: (m) => registryRef?.makeCurrent(m.version, m.version).catch((error: Error) => {
+      if (!(error instanceof StaleBaseError)) console.error(`privet: the federated ranker was written but could not be served: ${error.message}`);
+    }),
+  });
   // Rounds update the version and ranker on disk now, which a round just published may have changed.
   const federation: FederationOptions = {
     coordinator, merchantKeys: keys, privacyBudget,

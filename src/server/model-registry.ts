@@ -120,7 +120,7 @@ export class ModelRegistry {
    * that check and before verification, in the registry's queue (a candidate's last changes).
    */
   makeCurrent(version: string, onlyIfCurrentIs?: string, prepare?: () => void | Promise<void>): Promise<ModelManifest> {
-    const next = this.#queue.then(async () => {
+    return this.exclusive(async () => {
       checkVersionName(version);
       if (onlyIfCurrentIs !== undefined && onlyIfCurrentIs !== this.#current.version) {
         throw new StaleBaseError(`it was evaluated against ${onlyIfCurrentIs}, but ${this.#current.version} is current now`);
@@ -140,6 +140,16 @@ export class ModelRegistry {
       this.#current = manifest;
       return manifest;
     });
+  }
+
+  /**
+   * Runs `work` in the registry's queue: no version becomes current while it runs. Whatever
+   * writes into the current version on disk (a federated round's ranker, an uploaded
+   * catalogue's items) runs here, so a candidate being switched in can neither miss it nor
+   * receive it half-written. `work` must not wait on makeCurrent (that queues behind it).
+   */
+  exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+    const next = this.#queue.then(work);
     this.#queue = next.catch(() => undefined);
     return next;
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog, type Catalog } from '../../src/core/catalog.ts';
@@ -7,7 +7,7 @@ import { manifestCatalog } from '../../src/core/manifest.ts';
 import { topK } from '../../src/core/similarity.ts';
 import { indexCatalog } from '../../src/server/catalog-index.ts';
 import { loadModelRegistry } from '../../src/server/model-registry.ts';
-import { linkedModelsCopy, readJson, repoRoot } from '../support/models.ts';
+import { copyVersion, linkedModelsCopy, readJson, repoRoot } from '../support/models.ts';
 
 const demo = parseCatalog(readJson(join(repoRoot, 'public/catalog/demo-catalog.json')));
 const small: Catalog = { ...demo, products: demo.products.filter((_, i) => i % 20 === 0) };
@@ -40,5 +40,18 @@ describe('indexCatalog', () => {
     expect(existsSync(join(dir, version, first.catalog.items))).toBe(false);
     expect(second.manifest.catalogs.filter((c) => c.name === 'small')).toHaveLength(1);
     await expect(loadModelRegistry(dir)).resolves.toBeTruthy();
+  });
+
+  it('writes nothing when another version became current while the catalogue was embedded with the old encoder', async () => {
+    const { dir, version } = linkedModelsCopy();
+    const trained = 'ft-20261127T000000Z-abcdef';
+    copyVersion(dir, version, trained, '2099-01-01T00:00:00+00:00');
+    // The switch lands while the vectors are computed: just before the write's exclusive section runs.
+    const switchedIn = async <T>(work: () => T) => {
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ current: trained, manifest: `${trained}/manifest.json` }));
+      return work();
+    };
+    await expect(indexCatalog(dir, 'small', small, switchedIn)).rejects.toThrow(new RegExp(`model ${trained} became current while catalogue "small" was embedded with ${version}: send it again`));
+    for (const v of [version, trained]) expect((readJson(join(dir, v, 'manifest.json')) as { catalogs: { name: string }[] }).catalogs.some((c) => c.name === 'small')).toBe(false);
   });
 });

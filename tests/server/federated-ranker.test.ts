@@ -57,8 +57,17 @@ describe('FederatedRanker', () => {
     const { sum, config, plan } = await completedRound(store, 'r1', base.ranker, base.length, 1000);
 
     const published: string[] = [];
-    const ranker = new FederatedRanker({ modelsDir: models, dataDir: data, delta: 1e-6, randomBytes: seededBytes('noise'), onPublished: (m) => void published.push(m.version) });
+    // Each round is applied inside the exclusive section it is given (the registry's queue), and published from there.
+    const sections: string[] = [];
+    const exclusive = async <T>(work: () => T) => {
+      sections.push('enter');
+      const result = work();
+      sections.push('leave');
+      return result;
+    };
+    const ranker = new FederatedRanker({ modelsDir: models, dataDir: data, delta: 1e-6, randomBytes: seededBytes('noise'), exclusive, onPublished: (m) => void (published.push(m.version), sections.push('published')) });
     const [applied] = await ranker.catchUp(store);
+    expect(sections).toEqual(['enter', 'published', 'leave']);
     // The guarantee of what was released: this one completed round, not the ε stored when it opened.
     const oneRound = { epsilon: ledgerEpsilon(afterRound(emptyLedger(1e-6), privacy.sampleRate, privacy.noiseMultiplier)), delta: 1e-6, rounds: 1 };
     expect(applied).toMatchObject({ roundId: 'r1', survivors: 3, noiseStd: 0.5, skipped: null, dp: oneRound });

@@ -60,6 +60,27 @@ describe('model registry: publish and rollback', () => {
     expect(pointer().current).toBe(second);
   });
 
+  it('switches no version in while exclusive work runs (a round writing into the current version), and only then', async () => {
+    const { first, second, registry, pointer } = await twoVersions();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    const work = registry.exclusive(async () => {
+      seen.push(`work sees ${pointer().current}`);
+      await gate;
+      seen.push(`work ends with ${pointer().current}`);
+    });
+    const switched = registry.makeCurrent(second).then(() => seen.push('switched'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen).toEqual([`work sees ${first}`]);
+    release();
+    await Promise.all([work, switched]);
+    expect(seen).toEqual([`work sees ${first}`, `work ends with ${first}`, 'switched']);
+    // A reload asked for a version that is no longer current is refused, never a rollback.
+    await expect(registry.makeCurrent(first, first)).rejects.toThrow(/is current now/);
+    expect(pointer().current).toBe(second);
+  });
+
   it('sets an unpublished version aside where loading skips it, but never the current one', async () => {
     const { dir, first, second, registry } = await twoVersions();
     await expect(registry.setAside(first)).rejects.toThrow(`model ${first} is current and cannot be set aside`);

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ManifestCatalog } from '../../src/core/manifest.ts';
 import { currentVersion } from '../../src/server/current-version.ts';
 import { describeBytes, writeAtomically } from '../../src/server/model-files.ts';
 import { loadModelRegistry } from '../../src/server/model-registry.ts';
@@ -121,16 +122,19 @@ describe('training job runner', () => {
     expect((await loadModelRegistry(dir)).current.version).toBe(job.candidate);
   });
 
-  it('refuses a candidate that lacks a catalogue uploaded while it trained, and keeps serving that catalogue', async () => {
+  it.each([
+    ['added', (catalogs: ManifestCatalog[]) => [...catalogs, { ...catalogs[0]!, name: 'acme' }]],
+    ['replaced', (catalogs: ManifestCatalog[]) => catalogs.map((c, i) => (i === 0 ? { ...c, source_sha256: 'f'.repeat(64) } : c))],
+  ] as const)('refuses a candidate when a catalogue was %s while it trained, and keeps the current version', async (what, change) => {
     const { dir, version, registry, runner } = await setUp('wait', {}, true);
     const job = runner.start(request);
     while (!existsSync(join(dir, job.candidate))) await new Promise((resolve) => setTimeout(resolve, 20));
     const { manifest, versionDir } = currentVersion(dir);
-    writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify({ ...manifest, catalogs: [...manifest.catalogs, { ...manifest.catalogs[0]!, name: 'acme' }] }));
+    writeAtomically(join(versionDir, 'manifest.json'), JSON.stringify({ ...manifest, catalogs: change(manifest.catalogs) }));
     writeFileSync(join(dir, 'go'), '');
     const ended = await runner.whenEnded(job.id);
     expect(ended.state).toBe('failed');
-    expect(ended.error).toMatch(/catalogue "acme" was added to .* while the job ran and is not in the candidate: start the job again/);
+    expect(ended.error).toMatch(new RegExp(`catalogue "(acme|${manifest.catalogs[0]!.name})" was ${what} in ${version} while the job ran: start the job again`));
     expect(registry.current.version).toBe(version);
   });
 

@@ -66,7 +66,8 @@ def test_a_spent_deadline_stops_before_any_step(model: Any) -> None:
 
 
 def test_a_time_budget_that_cannot_fit_the_steps_resizes_the_schedule_to_those_that_fit(model: Any) -> None:
-    # A clock that each step moves on by 10 s: 100 steps asked for, a budget of 100 s.
+    # A clock that each step moves on by 10 s: 100 steps asked for, a budget of 105 s (so the
+    # run ends at its resized plan, at 100 s, not at the deadline itself).
     now = [0.0]
     seen: list[tuple[int, int]] = []
 
@@ -74,11 +75,11 @@ def test_a_time_budget_that_cannot_fit_the_steps_resizes_the_schedule_to_those_t
         seen.append((step, of))
         now[0] += 10.0
 
-    result = fine_tune(model, PAIRS, FinetuneSettings(steps=100, batch_size=2, learning_rate=1e-6, deadline=100.0),
+    result = fine_tune(model, PAIRS, FinetuneSettings(steps=100, batch_size=2, learning_rate=1e-6, deadline=105.0),
                        on_step, clock=lambda: now[0])
     # Timed over steps 2-5 (10 s each), 5 more fit: the schedule (and the progress) now ends at 10.
     assert [of for _, of in seen] == [100] * 5 + [10] * 5
-    assert (result.steps, result.stopped_by) == (10, "time-budget")
+    assert (result.steps, result.stopped_by) == (10, "time-budget") and now[0] == 100.0
 
 
 def test_steps_move_every_layer_and_weights_round_trip(model: Any, tmp_path: Path) -> None:
