@@ -121,11 +121,12 @@ def fine_tune(model: SentenceTransformer, pairs: list[list[Pair]], settings: Fin
               on_step: Progress, trainable: nn.Module | None = None,
               stop_everywhere: Callable[[bool], bool] = lambda stop: stop, world_size: int = 1,
               rank: int = 0, clock: Callable[[], float] = time.time,
-              agree_steps: Callable[[int], int] = lambda steps: steps) -> FinetuneResult:
+              agree_steps: Callable[[int], int] = lambda steps: steps,
+              timer: Callable[[], float] = time.perf_counter) -> FinetuneResult:
     """`trainable` is what the forward pass runs through: the model itself, or its DDP wrapper;
     `stop_everywhere` makes every rank agree on stopping at the time budget and `agree_steps`
     on the steps that fit in it (one learning-rate schedule for all); `clock` is what the
-    deadline is compared with (time.time)."""
+    deadline is compared with (time.time), `timer` what steps are timed with (monotonic)."""
     module = trainable or model
     device = next(model.parameters()).device
     torch.manual_seed(settings.seed + rank)
@@ -153,14 +154,14 @@ def fine_tune(model: SentenceTransformer, pairs: list[list[Pair]], settings: Fin
             # A schedule sized for steps the budget cannot fit would stop at its peak rate, the
             # encoder moved but never settled: once the pace is known, plan only the steps that
             # fit, so the rate still decays to zero before the budget runs out.
-            pace = (clock() - first_step_at) / (step - 1)
+            pace = (timer() - first_step_at) / (step - 1)
             fits = agree_steps(step + int((settings.deadline - clock()) / pace))
             if fits < planned:
                 planned = max(step + 1, fits)
                 warmup = min(warmup, max(1, planned // 10))
         if step == 1:
             # Timed from the end of the first step: it also pays for warming up kernels and caches.
-            first_step_at = clock()
+            first_step_at = timer()
         batch = next(stream)
         texts = [query for query, _ in batch] + [document for _, document in batch]
         features = {key: value.to(device) if isinstance(value, torch.Tensor) else value

@@ -76,7 +76,7 @@ def test_a_time_budget_that_cannot_fit_the_steps_resizes_the_schedule_to_those_t
         now[0] += 10.0
 
     result = fine_tune(model, PAIRS, FinetuneSettings(steps=100, batch_size=2, learning_rate=1e-6, deadline=105.0),
-                       on_step, clock=lambda: now[0])
+                       on_step, clock=lambda: now[0], timer=lambda: now[0])
     # Timed over steps 2-5 (10 s each), 5 more fit: the schedule (and the progress) now ends at 10.
     assert [of for _, of in seen] == [100] * 5 + [10] * 5
     assert (result.steps, result.stopped_by) == (10, "time-budget") and now[0] == 100.0
