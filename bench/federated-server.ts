@@ -25,7 +25,7 @@
  * repository's models are not changed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,7 @@ import type { RoundPlan } from '../src/core/round-plan.ts';
 import { mulberry32 } from '../src/core/seeded-random.ts';
 import { freePort } from '../tests/support/free-port.ts';
 import { repoRoot } from '../tests/support/models.ts';
+import { itemIds, readSplit } from './recbole.ts';
 import { BENCH_MERCHANT_KEY, inBatches, linkCurrentVersion, merchantCall, startBenchServer } from './server-process.ts';
 
 const { values } = parseArgs({
@@ -68,23 +69,14 @@ for (const [name, value, ok] of [['rounds', ROUNDS, Number.isInteger(ROUNDS) && 
 }
 
 /** Each train shopper's items (dataset item ids, oldest first): their longest train row, history then target. */
-function trainSequences(dataset: string): { sequences: string[][]; itemIds: string[] } {
-  const name = readdirSync(dataset).find((f) => f.endsWith('.train.inter'));
-  if (!name) throw new Error(`no *.train.inter in ${dataset}: is the Scientific dataset there? (PRIVET_DATASETS)`);
-  const prefix = name.slice(0, -'.train.inter'.length);
-  const itemIds: string[] = [];
-  for (const line of readFileSync(join(dataset, `${prefix}.item2index`), 'utf8').split('\n')) {
-    const [id, index] = line.split('\t');
-    if (id && index !== undefined) itemIds[Number(index)] = id;
+function trainSequences(dataset: string): { sequences: string[][]; ids: string[] } {
+  if (!existsSync(join(dataset, 'Scientific.train.inter'))) throw new Error(`no Scientific.train.inter in ${dataset}: is the Scientific dataset there? (PRIVET_DATASETS)`);
+  const ids = itemIds(dataset);
+  const longest = new Map<string, number[]>();
+  for (const { user, history, target } of readSplit(dataset, 'train', ids.length)) {
+    if (history.length + 1 > (longest.get(user)?.length ?? 0)) longest.set(user, [...history, target]);
   }
-  const longest = new Map<string, string[]>();
-  for (const line of readFileSync(join(dataset, name), 'utf8').split('\n').slice(1)) {
-    const [user, history, target] = line.split('\t');
-    if (!user || history === undefined || target === undefined) continue;
-    const items = [...history.split(' ').filter(Boolean), target.trim()];
-    if (items.length > (longest.get(user)?.length ?? 0)) longest.set(user, items);
-  }
-  return { sequences: [...longest.values()].map((items) => items.map((i) => itemIds[Number(i)]!)), itemIds };
+  return { sequences: [...longest.values()].map((items) => items.map((i) => ids[i]!)), ids };
 }
 
 interface Served {
@@ -156,7 +148,7 @@ async function runRound(base: string, round: number, served: Served, matrix: Ite
   };
 }
 
-const { sequences, itemIds } = trainSequences(values.dataset);
+const { sequences, ids: datasetIds } = trainSequences(values.dataset);
 const workDir = mkdtempSync(join(tmpdir(), 'privet-federated-server-'));
 const modelsDir = join(workDir, 'models');
 // The server publishes into this copy, not into models/.
@@ -173,7 +165,7 @@ try {
   const rowOf = new Map(ids.map((id, row) => [id, row]));
   // Items the catalogue does not hold are skipped, as a browser skips events of removed products.
   const rowsOf = sequences.map((items) => items.flatMap((id) => rowOf.get(id) ?? [])).filter((rows) => rows.length >= 2);
-  console.log(`Scientific: ${rowsOf.length} clients of ${sequences.length} shoppers (${itemIds.length} items); q ${Q}, ${ROUNDS} rounds, ε ${EPSILON} at δ ${DELTA}: z ${z.toFixed(3)}, C ${CLIP}`);
+  console.log(`Scientific: ${rowsOf.length} clients of ${sequences.length} shoppers (${datasetIds.length} items); q ${Q}, ${ROUNDS} rounds, ε ${EPSILON} at δ ${DELTA}: z ${z.toFixed(3)}, C ${CLIP}`);
   // Seeded, so the same --seed samples the same cohorts and dropouts.
   const random = mulberry32(Number(values.seed));
   const expectedCohort = Q * rowsOf.length;

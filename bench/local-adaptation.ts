@@ -25,9 +25,11 @@ import { parseArgs } from 'node:util';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { replayEvents, type AdaptationSettings } from '../src/core/local-adaptation.ts';
 import { parseRanker, rankerForward, type RankerContext, type RankerWeights } from '../src/core/ranker.ts';
+import { mulberry32 } from '../src/core/seeded-random.ts';
 import { softmax } from '../src/core/softmax.ts';
 import { currentVersion } from '../src/server/current-version.ts';
 import { modelsDir, repoRoot } from '../tests/support/models.ts';
+import { itemIds, readSplit, type RecboleRow } from './recbole.ts';
 
 const CATALOGUE = 'scientific';
 const K = 10;
@@ -37,10 +39,7 @@ const RESAMPLES = 2000;
 // always trailed η 0.1, and with history left out η 0.4 still gained.
 const GRID: AdaptationSettings[] = [0.1, 0.2, 0.4].flatMap((learningRate) => [2, 4].map((maxNorm) => ({ learningRate, l2: 0, maxNorm })));
 
-interface Row {
-  history: number[];
-  target: number;
-}
+type Row = RecboleRow;
 
 interface Metrics {
   'ndcg@10': number;
@@ -60,23 +59,6 @@ if (!existsSync(join(datasetDir, 'Scientific.test.inter'))) {
   process.exit(1);
 }
 
-/** Tab-separated rows of a RecBole file; `header` drops the first line (.inter files have one, item2index none). */
-function lines(path: string, header = true): string[][] {
-  return readFileSync(path, 'utf8').split('\n').slice(header ? 1 : 0).filter((line) => line.trim()).map((line) => line.split('\t'));
-}
-
-/** One split as trainer/recsys/data.py reads it: user, history (oldest first), target. */
-function readSplit(split: string, items: number): Row[] {
-  const path = join(datasetDir, `Scientific.${split}.inter`);
-  return lines(path).map((fields, i) => {
-    if (fields.length !== 3) throw new Error(`${path}:${i + 2}: expected user, history, target`);
-    const history = fields[1]!.split(' ').filter(Boolean).map(Number);
-    const target = Number(fields[2]);
-    for (const row of [...history, target]) if (!Number.isInteger(row) || row < 0 || row >= items) throw new Error(`${path}:${i + 2}: item ${row} outside 0..${items - 1}`);
-    return { history, target };
-  });
-}
-
 function loadCatalogue(): { ranker: RankerWeights; context: RankerContext; version: string } {
   const { manifest, versionDir } = currentVersion(modelsDir);
   const entry = manifest.catalogs.find((c) => c.name === CATALOGUE);
@@ -85,25 +67,15 @@ function loadCatalogue(): { ranker: RankerWeights; context: RankerContext; versi
   const matrix = parseItemMatrix(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   // The rows must be the dataset's item indices, or every metric below is meaningless.
   const ids = JSON.parse(readFileSync(join(versionDir, entry.ids), 'utf8')) as string[];
-  const indexed = lines(join(datasetDir, 'Scientific.item2index'), false);
-  if (indexed.length !== ids.length || indexed.some(([id, row]) => ids[Number(row)] !== id)) throw new Error(`${entry.ids} does not follow Scientific.item2index`);
+  const indexed = itemIds(datasetDir);
+  if (indexed.length !== ids.length || indexed.some((id, row) => ids[row] !== id)) throw new Error(`${entry.ids} does not follow Scientific.item2index`);
   const ranker = parseRanker(JSON.parse(readFileSync(join(versionDir, entry.ranker), 'utf8')));
   return { ranker, context: { matrix, neighbours: null, popularity: null }, version: manifest.version };
 }
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function sample<T>(rows: readonly T[], count: number, seed: number): T[] {
   if (count >= rows.length) return [...rows];
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const order = rows.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -156,7 +128,7 @@ function adapted(ranker: RankerWeights, context: RankerContext, settings: Adapta
 
 /** Paired bootstrap over shoppers of mean(with − without): 95% percentile interval. */
 function bootstrap(differences: readonly number[]): [number, number] {
-  const random = seeded(SEED + 1);
+  const random = mulberry32(SEED + 1);
   const means = Float64Array.from({ length: RESAMPLES }, () => {
     let sum = 0;
     for (let i = 0; i < differences.length; i++) sum += differences[Math.floor(random() * differences.length)]!;
@@ -174,8 +146,8 @@ const count = (option: 'valid-users' | 'test-users') => {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${option} must be a positive whole number${option === 'test-users' ? ' or "all"' : ''}`);
   return value;
 };
-const validRows = sample(readSplit('valid', context.matrix.rows), count('valid-users'), SEED);
-const testAll = readSplit('test', context.matrix.rows);
+const validRows = sample(readSplit(datasetDir, 'valid', context.matrix.rows), count('valid-users'), SEED);
+const testAll = readSplit(datasetDir, 'test', context.matrix.rows);
 const testRows = options['test-users'] === 'all' ? testAll : sample(testAll, count('test-users'), SEED + 2);
 process.stderr.write(`model ${version}, ${context.matrix.rows} items; valid sample ${validRows.length}, test ${testRows.length} of ${testAll.length}\n`);
 

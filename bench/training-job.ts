@@ -15,6 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelManifest } from '../src/core/manifest.ts';
+import type { TrainingJob } from '../src/server/training-jobs.ts';
 import { freePort } from '../tests/support/free-port.ts';
 import { repoRoot } from '../tests/support/models.ts';
 import { BENCH_MERCHANT_KEY, linkCurrentVersion, merchantCall, startBenchServer } from './server-process.ts';
@@ -31,14 +32,6 @@ const { values } = parseArgs({
 });
 const CATALOG = 'demo';
 
-interface Job {
-  id: string;
-  state: string;
-  candidate: string;
-  progress: { stage: string | null; step: number | null; of: number | null; samplesPerS: number | null };
-  result: { metrics: Record<string, number>; baseline: Record<string, number>; regressed: boolean; summary: string; published: boolean; setAsideTo: string | null } | null;
-  error: string | null;
-}
 
 const workDir = mkdtempSync(join(tmpdir(), 'privet-training-job-'));
 const modelsDir = join(workDir, 'models');
@@ -50,10 +43,10 @@ try {
   const started = performance.now();
   const body = { timeBudgetS: Number(values['time-budget-s']), device: values.device, ...(values['max-steps'] && { maxSteps: Number(values['max-steps']) }) };
   const { jobId } = await merchantCall<{ jobId: string }>(server.base, '/v1/training-jobs', body, 202);
-  let job: Job;
+  let job: TrainingJob;
   let last = '';
   for (;;) {
-    job = (await (await fetch(`${server.base}/v1/training-jobs/${jobId}`, { headers: { Authorization: `Bearer ${BENCH_MERCHANT_KEY}` } })).json()) as Job;
+    job = (await (await fetch(`${server.base}/v1/training-jobs/${jobId}`, { headers: { Authorization: `Bearer ${BENCH_MERCHANT_KEY}` } })).json()) as TrainingJob;
     const line = `${job.state} ${job.progress.stage ?? ''} ${job.progress.step ?? ''}/${job.progress.of ?? ''}`;
     if (line !== last) console.log(`${Math.round((performance.now() - started) / 1000)} s: ${line}${job.progress.samplesPerS ? ` (${job.progress.samplesPerS} samples/s)` : ''}`);
     last = line;
