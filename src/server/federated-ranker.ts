@@ -83,6 +83,12 @@ const fromF64 = (text: string) => {
 export class FederatedRanker {
   readonly #options: FederatedRankerOptions;
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Rounds this process has already looked at: each catch-up would otherwise parse a
+   * catalogue's state (its FedAdam moments, ~0.5 MB of JSON) once per completed round ever.
+   * The first catch-up after a start still looks at every round (crash repair).
+   */
+  readonly #settled = new Set<string>();
 
   constructor(options: FederatedRankerOptions) {
     this.#options = options;
@@ -95,7 +101,10 @@ export class FederatedRanker {
       const completed = (await store.rounds({ state: 'completed' })).reverse();
       const exclusive = this.#options.exclusive ?? (async <T>(work: () => T) => work());
       for (const record of completed) {
+        if (this.#settled.has(record.id)) continue;
         const applied = await exclusive(() => this.#apply(record, completed));
+        // Applied, skipped, finished after a crash or a bare sum: never read its state again.
+        this.#settled.add(record.id);
         if (applied) done.push(applied);
       }
       return done;
