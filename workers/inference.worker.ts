@@ -158,6 +158,11 @@ export interface SearchAnswer {
   constraints: { price: PriceRange | null; tag: string | null; tagPhrase: string | null };
   /** 'keywords' when the encoder failed to load; 'keywords-while-loading' before it has. */
   method: 'model' | 'keywords' | 'keywords-while-loading';
+  /**
+   * The embedding the intent head read (of the query without its price phrase), when the model
+   * answered: kept with the search on this device for the head's federated update.
+   */
+  embedding: number[] | null;
   ms: number;
 }
 
@@ -448,7 +453,7 @@ const api = {
     const ready = await Promise.race([state!.encoding.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, SEARCH_ENCODER_WAIT_MS, false))]);
     if (!ready || !state?.encoder) {
       const items = keywordResults(store.shelves, price.query, { k: request.k, rules: rules(price.range) });
-      return { items: cards(store, items), intents: null, constraints, method: ready ? 'keywords' : 'keywords-while-loading', ms: performance.now() - started };
+      return { items: cards(store, items), intents: null, constraints, method: ready ? 'keywords' : 'keywords-while-loading', embedding: null, ms: performance.now() - started };
     }
     const text = price.query || request.query;
     const [vector] = await withFallback((encoder) => encoder.embed([text]));
@@ -468,7 +473,7 @@ const api = {
       Object.assign(constraints, { tag: null, tagPhrase: null });
       items = searchResults(store.shelves, signals, { k: request.k, rules: constraints.price ? { price: constraints.price } : {} });
     }
-    return { items: cards(store, items), intents, constraints, method: 'model', ms: performance.now() - started };
+    return { items: cards(store, items), intents, constraints, method: 'model', embedding: Array.from(vector!), ms: performance.now() - started };
   },
 
   /** Query → category and behavioural intents with probabilities (the catalogue's head). */

@@ -7,8 +7,10 @@
  *
  * In mode `contribute` only, `contribute` takes part in the merchant's open federated round
  * (src/client/federated-participant.ts): eligibility and the Poisson draw
- * (src/core/federated-eligibility.ts), the local update of the shared ranker
- * (src/core/federated-update.ts), clipped and encoded to fixed point, then SecAgg+ over HTTP.
+ * (src/core/federated-eligibility.ts), the local update of the model the round trains (the
+ * shared ranker, src/core/federated-update.ts, from the products the shopper wanted; or the
+ * intent head, src/core/federated-intent-update.ts, from their searches and the products they
+ * chose from the results), clipped and encoded to fixed point, then SecAgg+ over HTTP.
  * Each request it makes is written to the network log with its purpose and bytes; the outbox
  * keeps one record per round it found, so it never draws or contributes twice in one round.
  */
@@ -19,8 +21,10 @@ import { isWanted, readEvent, type BehaviourEvent } from '../src/core/behaviour-
 import { CatalogRanker } from '../src/core/catalog-ranker.ts';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { eligibility, sampledIn } from '../src/core/federated-eligibility.ts';
+import { intentLocalUpdate, intentRows, intentVector } from '../src/core/federated-intent-update.ts';
 import { federatedLength } from '../src/core/federated-parameters.ts';
 import { localUpdate, MAX_CONTRIBUTION_ROWS, trainingRows, wantedItems } from '../src/core/federated-update.ts';
+import { parseIntentHead, type IntentHead } from '../src/core/intent-head.ts';
 import { encodeUpdate } from '../src/core/fixed-point.ts';
 import { manifestCatalog } from '../src/core/manifest.ts';
 import { learnProfile, type ProfileModel } from '../src/core/profile-learning.ts';
@@ -64,11 +68,13 @@ const REPLY_POLL_MS = 1_000;
 /** A round not finished this long after check-in is left (as a dropout). */
 const ROUND_DEADLINE_MS = 10 * 60_000;
 
-let model: Promise<(ProfileModel & { version: string }) | null> | null = null;
+type LearnerModel = ProfileModel & { version: string; intent: { file: string; head: IntentHead } | null };
+
+let model: Promise<LearnerModel | null> | null = null;
 let contribution: AbortController | null = null;
 
-/** The catalogue's ranker and item matrix (Cache Storage hits: the inference worker fetched them). */
-async function loadModel(init: LearnerInit): Promise<(ProfileModel & { version: string }) | null> {
+/** The catalogue's ranker, item matrix and intent head (Cache Storage hits: the inference worker fetched them). */
+async function loadModel(init: LearnerInit): Promise<LearnerModel | null> {
   const assets = await ModelAssets.open(init.manifestUrl);
   const entry = manifestCatalog(assets.manifest, init.catalog);
   if (!entry.ranker) return null; // a catalogue without a ranker has no personal offset to learn
@@ -76,6 +82,7 @@ async function loadModel(init: LearnerInit): Promise<(ProfileModel & { version: 
   const ids = new Map(items.ids.map((id, row) => [id, row]));
   return {
     version: assets.manifest.version,
+    intent: entry.intent_head ? { file: entry.intent_head, head: parseIntentHead(await assets.json<unknown>(entry.intent_head)) } : null,
     file: entry.ranker,
     weights: parseRanker(await assets.json<unknown>(entry.ranker)),
     context: { matrix: items.matrix, neighbours: null, popularity: null },
@@ -180,8 +187,20 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
 
   const round = await fetchOpenRound(request.endpoint, request.merchant, { onRequest: log, signal });
   if (!round) return { status: 'no-round' };
-  const mismatch = announcementMismatch(round, { modelVersion: loaded.version, catalog: request.catalog, ranker: loaded.file, length: federatedLength(loaded.weights) });
+  const mismatch = announcementMismatch(round, {
+    modelVersion: loaded.version,
+    catalog: request.catalog,
+    models: {
+      ranker: { file: loaded.file, length: federatedLength(loaded.weights) },
+      ...(loaded.intent && { intent: { file: loaded.intent.file, length: intentVector(loaded.intent.head.categoryLayer).length } }),
+    },
+  });
   if (mismatch) return { status: 'ineligible', reason: mismatch };
+  // An intent round learns from searches that led to a product: a device without one has nothing to say.
+  const searches = loaded.intent && round.model === 'intent'
+    ? intentRows(events.map((e) => e.event), loaded.intent.head.categories, loaded.intent.head.categoryLayer.cols, MAX_CONTRIBUTION_ROWS)
+    : [];
+  if (round.model === 'intent' && searches.length === 0) return { status: 'ineligible', reason: 'no search on this device led to a product: nothing for the intent head to learn' };
   if (Date.now() >= round.checkInUntil) return { status: 'ineligible', reason: 'the round no longer admits clients' };
   const now = verdict(round.roundId);
   if (!now.eligible) return { status: 'no-round', reason: now.reason };
@@ -192,8 +211,10 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
   const key = await db.add('outbox', record);
   if (!joins) return { status: 'sampled-out', roundId: round.roundId };
 
-  const rows = trainingRows(wantedItems(events.map((e) => e.event), loaded.rowOf), loaded.weights.maxHistory, MAX_CONTRIBUTION_ROWS);
-  const input = encodeUpdate(localUpdate(loaded.weights, loaded.context.matrix, rows), { length: round.length, clip: round.privacy.clipNorm, scale: round.fixedPoint.scale });
+  const update = round.model === 'intent'
+    ? intentLocalUpdate(loaded.intent!.head.categoryLayer, searches)
+    : localUpdate(loaded.weights, loaded.context.matrix, trainingRows(wantedItems(events.map((e) => e.event), loaded.rowOf), loaded.weights.maxHistory, MAX_CONTRIBUTION_ROWS));
+  const input = encodeUpdate(update, { length: round.length, clip: round.privacy.clipNorm, scale: round.fixedPoint.scale });
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(ROUND_DEADLINE_MS)]);
   try {
     const { index } = await participate(request.endpoint, round, input, { onRequest: log, signal: deadline, pollMs: REPLY_POLL_MS, stillAllowed: contributing });

@@ -15,6 +15,14 @@ export interface BehaviourEvent {
   itemIds?: string[];
   /** A search: the query as typed. Never leaves the device. */
   query?: string;
+  /**
+   * A search: the query's embedding as the encoder gave it (L2-normalised), kept so the
+   * intent head's federated update (federated-intent-update.ts) can learn from it without
+   * running the encoder again. Never leaves the device; erased with the query.
+   */
+  embedding?: number[];
+  /** The product's category path, top level first, where the page knew it (a search result chosen). */
+  category?: string[];
   /** Which shelf or element it happened in ("similar", "search"). */
   placement?: string;
 }
@@ -26,6 +34,7 @@ export const isWanted = (type: string): type is WantedType => (WANTED_TYPES as r
 
 const isEventType = (value: unknown): value is EventType => (EVENT_TYPES as readonly unknown[]).includes(value);
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+const optionalStrings = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
 
 /** The record as an event, or null when it is not one (wrong type, no time, bad fields). */
 export function readEvent(value: unknown): BehaviourEvent | null {
@@ -33,6 +42,7 @@ export function readEvent(value: unknown): BehaviourEvent | null {
   const record = value as Record<string, unknown>;
   if (!isEventType(record.type) || typeof record.at !== 'number' || !Number.isFinite(record.at)) return null;
   if (!optionalString(record.itemId) || !optionalString(record.query) || !optionalString(record.placement)) return null;
-  if (record.itemIds !== undefined && !(Array.isArray(record.itemIds) && record.itemIds.every((id) => typeof id === 'string'))) return null;
+  if (!optionalStrings(record.itemIds) || !optionalStrings(record.category)) return null;
+  if (record.embedding !== undefined && !(Array.isArray(record.embedding) && record.embedding.every(Number.isFinite))) return null;
   return record as unknown as BehaviourEvent;
 }

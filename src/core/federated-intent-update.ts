@@ -8,6 +8,7 @@
  * intentVector's order (weight row-major, then bias). The caller clips and encodes it as it
  * does the ranker's. Checked against PyTorch on tests/golden/federated-intent-update.json.
  */
+import { isWanted, type BehaviourEvent } from './behaviour-event.ts';
 import { checkTraining, DEFAULT_LOCAL_TRAINING, type LocalTraining } from './federated-update.ts';
 import type { IntentLayer } from './intent-head.ts';
 import { softmax } from './softmax.ts';
@@ -17,6 +18,35 @@ export interface IntentRow {
   embedding: Float32Array;
   /** The category's index in the head (IntentHead.categories). */
   label: number;
+}
+
+/** A product's category intent, the head's label for it: its category path's first two levels (trainer.catalog_queries.intent_of). */
+export function intentOf(category: readonly string[]): string {
+  return category.slice(0, 2).join(' > ');
+}
+
+/**
+ * The rows a device learns the intent head from: each search whose embedding was kept, labelled
+ * with the category intent of the product the shopper then chose from its results (the next
+ * wanted event placed 'search' that names its category, before any other search). Searches
+ * that led nowhere, and products in a category the head does not know, give no row. The most
+ * recent `limit` rows.
+ */
+export function intentRows(events: readonly BehaviourEvent[], categories: readonly string[], dims: number, limit: number): IntentRow[] {
+  const labelOf = new Map(categories.map((name, index) => [name, index]));
+  const rows: IntentRow[] = [];
+  let pending: number[] | null = null;
+  for (const event of events) {
+    if (event.type === 'search') {
+      pending = event.embedding?.length === dims ? event.embedding : null;
+      continue;
+    }
+    if (!pending || !isWanted(event.type) || event.placement !== 'search' || !event.category) continue;
+    const label = labelOf.get(intentOf(event.category));
+    if (label !== undefined) rows.push({ embedding: Float32Array.from(pending), label });
+    pending = null;
+  }
+  return rows.slice(-limit);
 }
 
 /** A layer's federated parameters: its weight row-major, then its bias. */

@@ -54,33 +54,36 @@ export interface ManifestCatalog {
   /** The catalogue's ranker (trainer/recsys/publish_ranker.py), once published. */
   ranker?: string;
   /**
-   * The privacy guarantee of the federated rounds folded into this ranker
-   * (src/server/federated-ranker.ts): (ε, δ) over every round of the merchant so far.
+   * The privacy guarantee of the federated rounds folded into this catalogue's ranker and intent
+   * head (src/server/federated-publisher.ts): (ε, δ) over every round of the merchant so far.
    */
   dp?: DpGuarantee;
 }
 
-/** A version's guarantee is its weakest part's: the catalogue ranker with the largest ε, or `fallback` (the version's own) when that is larger. */
+/** A version's guarantee is its weakest part's: the catalogue with the largest ε, or `fallback` (the version's own) when that is larger. */
 export function weakestGuarantee(catalogs: readonly ManifestCatalog[], fallback: DpGuarantee): DpGuarantee {
   return catalogs.reduce((worst, c) => (c.dp && c.dp.epsilon > worst.epsilon ? c.dp : worst), fallback);
 }
 
+/** The catalogue files federated rounds train (round-plan.ts FEDERATED_MODELS), by their manifest key. */
+export type FederatedFileKey = 'ranker' | 'intent_head';
+
 /**
- * `manifest` with `file` as catalogue `catalog`'s ranker and `dp` as its guarantee (none: no
- * rounds trained it): the ranker it named before is no longer listed, and the version's
- * guarantee is recomputed. The catalogue must be in the manifest.
+ * `manifest` with `file` as catalogue `catalog`'s ranker or intent head (`key`) and `dp` as the
+ * catalogue's guarantee (none: no rounds trained its models): the file it named before is no
+ * longer listed, and the version's guarantee is recomputed. The catalogue must be in the manifest.
  */
-export function withRanker(manifest: ModelManifest, catalog: string, file: ManifestFile, dp: DpGuarantee | undefined): ModelManifest {
+export function withCatalogFile(manifest: ModelManifest, catalog: string, key: FederatedFileKey, file: ManifestFile, dp: DpGuarantee | undefined): ModelManifest {
   const entry = manifest.catalogs.find((c) => c.name === catalog);
   if (!entry) throw new Error(`model ${manifest.version} has no catalogue "${catalog}"`);
   const catalogs = manifest.catalogs.map((c) => {
     if (c.name !== catalog) return c;
     const { dp: _previous, ...rest } = c;
-    return dp ? { ...rest, ranker: file.name, dp } : { ...rest, ranker: file.name };
+    return dp ? { ...rest, [key]: file.name, dp } : { ...rest, [key]: file.name };
   });
   return {
     ...manifest,
-    files: [...manifest.files.filter((f) => f.name !== entry.ranker && f.name !== file.name), file],
+    files: [...manifest.files.filter((f) => f.name !== entry[key] && f.name !== file.name), file],
     catalogs,
     dp: weakestGuarantee(catalogs, manifest.dp),
   };

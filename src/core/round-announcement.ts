@@ -3,16 +3,18 @@
  * and the check a browser runs on it before spending anything: a round it cannot read, or one
  * for a model it has not loaded, is refused with the reason.
  */
+import { FEDERATED_MODELS, type FederatedModel } from './round-plan.ts';
 import type { SecAggTolerance } from './secagg-parameters.ts';
 
 export interface RoundAnnouncement {
   roundId: string;
   merchant: string;
-  /** The model version and the manifest's ranker file the update is relative to. */
+  /** The model version, and the catalogue's model (its ranker or intent head) and manifest file the update is relative to. */
   modelVersion: string;
   catalog: string;
-  ranker: string;
-  /** Values per update: the ranker's federated parameters (federated-parameters.ts). */
+  model: FederatedModel;
+  file: string;
+  /** Values per update: that model's federated parameters (federated-parameters.ts, federated-intent-update.ts). */
   length: number;
   tolerance: SecAggTolerance;
   privacy: { sampleRate: number; noiseMultiplier: number; clipNorm: number };
@@ -40,7 +42,8 @@ export function parseRoundAnnouncement(json: unknown): RoundAnnouncement {
     merchant: field(o.merchant, text, 'merchant'),
     modelVersion: field(o.modelVersion, text, 'modelVersion'),
     catalog: field(o.catalog, text, 'catalog'),
-    ranker: field(o.ranker, text, 'ranker'),
+    model: field(o.model, (v) => (FEDERATED_MODELS as readonly unknown[]).includes(v), 'model'),
+    file: field(o.file, text, 'file'),
     length: field(o.length, (v) => Number.isInteger(v) && (v as number) > 0, 'length'),
     tolerance: { dropout: field(tolerance.dropout, fraction, 'tolerance.dropout'), collusion: field(tolerance.collusion, fraction, 'tolerance.collusion') },
     privacy: {
@@ -53,10 +56,18 @@ export function parseRoundAnnouncement(json: unknown): RoundAnnouncement {
   };
 }
 
-/** Why this device cannot contribute to the round with the model it has loaded, or null if it can. */
-export function announcementMismatch(round: RoundAnnouncement, loaded: { modelVersion: string; catalog: string; ranker: string; length: number }): string | null {
+/** What this page has loaded of the round's catalogue: each federated model's file and length, when it has that model. */
+export interface LoadedModels {
+  modelVersion: string;
+  catalog: string;
+  models: Partial<Record<FederatedModel, { file: string; length: number }>>;
+}
+
+/** Why this device cannot contribute to the round with the models it has loaded, or null if it can. */
+export function announcementMismatch(round: RoundAnnouncement, loaded: LoadedModels): string | null {
   if (round.modelVersion !== loaded.modelVersion) return `the round updates model ${round.modelVersion}, this page runs ${loaded.modelVersion}`;
-  if (round.catalog !== loaded.catalog || round.ranker !== loaded.ranker) return `the round updates ranker ${round.ranker} of catalogue ${round.catalog}, this page runs ${loaded.ranker} of ${loaded.catalog}`;
-  if (round.length !== loaded.length) return `the round expects ${round.length} values, this ranker has ${loaded.length} federated parameters`;
+  const mine = loaded.models[round.model];
+  if (round.catalog !== loaded.catalog || !mine || round.file !== mine.file) return `the round updates ${round.model} ${round.file} of catalogue ${round.catalog}, this page runs ${mine?.file ?? `no ${round.model}`} of ${loaded.catalog}`;
+  if (round.length !== mine.length) return `the round expects ${round.length} values, this ${round.model} has ${mine.length} federated parameters`;
   return null;
 }

@@ -1,15 +1,36 @@
 /**
  * What a federated round is for and how it is run, beyond the SecAgg+ parameters: the catalogue
- * ranker its sum updates, the cohort it was planned for, the fixed-point scale that lets that
- * cohort's sum decode exactly, and when check-in closes. Browsers read it (GET /v1/rounds/open)
- * before they decide to take part; the server keeps it with the round.
+ * model its sum updates (the ranker or the intent head), the cohort it was planned for, the
+ * fixed-point scale that lets that cohort's sum decode exactly, and when check-in closes.
+ * Browsers read it (GET /v1/rounds/open) before they decide to take part; the server keeps it
+ * with the round.
  */
 import { checkCohort } from './fixed-point.ts';
 
+/**
+ * The catalogue models rounds train. Each round trains one, so each is clipped to its own C and
+ * a device contributes only to a model it has data for (the intent head needs searches).
+ */
+export const FEDERATED_MODELS = ['ranker', 'intent'] as const;
+export type FederatedModel = (typeof FEDERATED_MODELS)[number];
+
 export interface RoundTask {
-  /** The catalogue (manifest entry) whose ranker the round updates, and that ranker's file. */
+  /** The catalogue (manifest entry) whose model the round updates, which model, and its file. */
   catalog: string;
-  ranker: string;
+  model: FederatedModel;
+  file: string;
+}
+
+/**
+ * The task a stored plan names. Rounds logged before the intent head was federated stored
+ * `{catalog, ranker}`: they read as ranker tasks, so a server upgraded mid-history still
+ * applies or settles them.
+ */
+export function readTask(plan: Pick<RoundPlan, 'task'> | null | undefined): RoundTask | null {
+  const task = plan?.task as (Partial<RoundTask> & { ranker?: string }) | null | undefined;
+  if (!task?.catalog) return null;
+  if (task.model === undefined && task.ranker) return { catalog: task.catalog, model: 'ranker', file: task.ranker };
+  return task.model && task.file ? { catalog: task.catalog, model: task.model, file: task.file } : null;
 }
 
 export interface RoundPlan {
@@ -39,6 +60,6 @@ export function checkRoundPlan(plan: RoundPlan, clip: number, length: number): R
   if (!Number.isInteger(maxClients) || maxClients < 3) throw new Error(`round plan: maxClients must be a whole number ≥ 3 (SecAgg+ needs three), got ${maxClients}`);
   if (!Number.isFinite(checkInUntil)) throw new Error('round plan: checkInUntil must be a time');
   checkCohort(maxClients, { length, clip, scale: fixedPointScale });
-  if (plan.task && !(plan.task.catalog && plan.task.ranker)) throw new Error('round plan: a task names a catalogue and its ranker file');
+  if (plan.task && !(plan.task.catalog && plan.task.file && FEDERATED_MODELS.includes(plan.task.model))) throw new Error(`round plan: a task names a catalogue, a model (${FEDERATED_MODELS.join(' or ')}) and its file`);
   return plan;
 }

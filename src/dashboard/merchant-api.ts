@@ -8,7 +8,7 @@ import type { RoundHistoryEntry } from '../server/round-coordinator.ts';
 import type { TrainingDeviceChoice, TrainingJob } from '../server/training-jobs.ts';
 
 /** A round as GET /v1/rounds lists it: its history entry and what it published, if anything. */
-export type DashboardRound = RoundHistoryEntry & { published: { ranker: string | null; skipped: string | null; noiseStd?: number } | null };
+export type DashboardRound = RoundHistoryEntry & { published: { file: string | null; skipped: string | null; noiseStd?: number } | null };
 
 export interface PrivacyStanding {
   budget: { epsilon: number; delta: number };
@@ -41,7 +41,7 @@ export interface MerchantApi {
   rounds(): Promise<DashboardRound[]>;
   privacy(): Promise<PrivacyStanding>;
   models(): Promise<{ current: string; versions: ModelVersionSummary[] }>;
-  /** The current model's manifest: `catalogs[].dp` is the guarantee published with each catalogue's ranker. */
+  /** The current model's manifest: `catalogs[].dp` is the guarantee published with each catalogue's ranker and intent head. */
   manifest(): Promise<ModelManifest>;
   makeCurrent(version: string): Promise<{ current: string; previous: string }>;
   jobs(): Promise<TrainingJob[]>;

@@ -1,7 +1,7 @@
 /**
  * A training job's candidate carries the rankers of the version it started from, as they were
  * when it started. Federated rounds may have published newer ones into that version since
- * (federated-ranker.ts). Publishing the candidate as it is would silently undo those rounds,
+ * (federated-publisher.ts). Publishing the candidate as it is would silently undo those rounds,
  * and rounds still open on the newer ranker would then be skipped with their ε spent. So just
  * before the candidate is served (in the registry's queue, where no round writes meanwhile),
  * each catalogue's current ranker and its (ε, δ) are copied into it; nothing reads the
@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, withRanker } from '../core/manifest.ts';
+import { parseManifest, withCatalogFile } from '../core/manifest.ts';
 import { currentVersion } from './current-version.ts';
 import { describeBytes, writeAtomically } from './model-files.ts';
 
@@ -38,7 +38,7 @@ export function carryCurrentRankers(modelsDir: string, candidate: string): strin
     if (!existsSync(source)) throw new Error(`${current.version} names ${now.ranker} as catalogue "${entry.name}"'s ranker, but the file is missing`);
     const bytes = readFileSync(source);
     writeAtomically(join(candidateDir, now.ranker), bytes);
-    manifest = withRanker(manifest, entry.name, describeBytes(now.ranker, bytes, 'json'), now.dp);
+    manifest = withCatalogFile(manifest, entry.name, 'ranker', describeBytes(now.ranker, bytes, 'json'), now.dp);
     carried.push(entry.name);
   }
   if (carried.length === 0) return carried;

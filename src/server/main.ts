@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseCatalog } from '../core/catalog.ts';
 import { buildApp, findDeveloperCatalog } from './app.ts';
 import { ModelIntegrityError, StaleBaseError, type ModelRegistry } from './model-registry.ts';
-import { currentRankerOf, FederatedRanker } from './federated-ranker.ts';
+import { currentModelOf, FederatedPublisher } from './federated-publisher.ts';
 import { currentVersion } from './current-version.ts';
 import { storedFeeds } from './catalog-ingest.ts';
 import { MerchantDirectory } from './merchants.ts';
@@ -34,10 +34,9 @@ if (catalogMaxBytes !== undefined && !(Number.isSafeInteger(catalogMaxBytes) && 
 // Each merchant's (ε, δ) over all its rounds: PRIVET_EPSILON_BUDGET (default 8), δ 1e-6.
 const privacyBudget = { epsilon: Number(process.env.PRIVET_EPSILON_BUDGET ?? 8), delta: 1e-6 };
 // Rounds the server runs by itself: PRIVET_ROUND_SCHEDULE, a JSON list (README); the demo store's by default.
-const DEMO_SCHEDULE = JSON.stringify([{
-  merchant: 'demo', everySeconds: 120, phaseSeconds: 15,
-  round: { catalog: 'demo', privacy: { sampleRate: 0.5, noiseMultiplier: 3, clipNorm: 1 }, expectedCohort: 3, maxClients: 200, checkInSeconds: 45 },
-}]);
+// Its ranker and its intent head take turns (one round open at a time); both draw on the one ε budget.
+const DEMO_ROUND = { catalog: 'demo', privacy: { sampleRate: 0.5, noiseMultiplier: 3, clipNorm: 1 }, expectedCohort: 3, maxClients: 200, checkInSeconds: 45 };
+const DEMO_SCHEDULE = JSON.stringify((['ranker', 'intent'] as const).map((model) => ({ merchant: 'demo', everySeconds: 120, phaseSeconds: 15, round: { ...DEMO_ROUND, model } })));
 const schedules = parseSchedules(process.env.PRIVET_ROUND_SCHEDULE ?? DEMO_SCHEDULE);
 if (!(privacyBudget.epsilon > 0 && Number.isFinite(privacyBudget.epsilon))) throw new Error(`PRIVET_EPSILON_BUDGET must be a positive number, got ${process.env.PRIVET_EPSILON_BUDGET}`);
 // Training jobs (python -m trainer.training_job from the repository root) are stopped after
@@ -59,21 +58,21 @@ try {
   const keys = merchants.keyHashes();
   let registryRef: ModelRegistry | null = null;
   let roundCompleted: () => Promise<void> = async () => {};
-  // Re-verified and served at once: the manifest endpoint follows the new ranker without a restart.
-  const federatedRanker = new FederatedRanker({
+  // Re-verified and served at once: the manifest endpoint follows the new ranker or intent head without a restart.
+  const federatedPublisher = new FederatedPublisher({
     modelsDir, dataDir, delta: privacyBudget.delta,
     // Applied in the registry's queue; served by reloading that version only if it is still
-    // current (a candidate switched in right after carried the new ranker already).
+    // current (a candidate switched in right after carried a new ranker already).
     exclusive: (work) => (registryRef ? registryRef.exclusive(work) : Promise.resolve().then(work)),
     onPublished: (m) => registryRef?.makeCurrent(m.version, m.version).catch((error: Error) => {
-      if (!(error instanceof StaleBaseError)) console.error(`privet: the federated ranker was written but could not be served: ${error.message}`);
+      if (!(error instanceof StaleBaseError)) console.error(`privet: the federated update was written but could not be served: ${error.message}`);
     }),
   });
-  // Rounds update the version and ranker on disk now, which a round just published may have changed.
+  // Rounds update the version and files on disk now, which a round just published may have changed.
   const federation: FederationOptions = {
     coordinator, merchantKeys: keys, privacyBudget,
-    modelVersion: () => currentVersion(modelsDir).manifest.version, rankerOf: currentRankerOf(modelsDir),
-    published: (merchant) => federatedRanker.publishedBy(merchant),
+    modelVersion: () => currentVersion(modelsDir).manifest.version, modelOf: currentModelOf(modelsDir),
+    published: (merchant) => federatedPublisher.publishedBy(merchant),
     onRoundCompleted: () => roundCompleted(),
   };
   const { app, registry, trainingJobs } = await buildApp({
@@ -92,14 +91,16 @@ try {
   });
   registryRef = registry;
   // Rounds that completed while the server was down are folded in before new ones open.
-  for (const applied of await federatedRanker.catchUp(store)) app.log.info(applied, 'federated round applied');
+  for (const applied of await federatedPublisher.catchUp(store)) app.log.info(applied, 'federated round applied');
   const trainAfterRounds = trainingJobs && trainEvery > 0
-    ? schedules.filter((s) => typeof s.round.catalog === 'string').map((s) => trainEveryRounds(trainingJobs, trainEvery, { merchant: s.merchant, catalog: s.round.catalog as string }))
+    // One counter per catalogue, however many of its models have schedules (ranker and intent rounds both count).
+    ? [...new Map(schedules.filter((s) => typeof s.round.catalog === 'string').map((s) => [`${s.merchant}/${String(s.round.catalog)}`, s])).values()]
+      .map((s) => trainEveryRounds(trainingJobs, trainEvery, { merchant: s.merchant, catalog: s.round.catalog as string }))
     : [];
   // After every completed round, whether the scheduler or the merchant closed its last phase.
   roundCompleted = async () => {
-    for (const applied of await federatedRanker.catchUp(store)) {
-      app.log.info(applied, applied.ranker ? 'federated ranker published' : 'federated round skipped');
+    for (const applied of await federatedPublisher.catchUp(store)) {
+      app.log.info(applied, applied.file ? `federated ${applied.model} published` : 'federated round skipped');
       for (const train of trainAfterRounds) train();
     }
   };

@@ -3,7 +3,7 @@
  * rounds with their API key; browsers check in, upload their SecAgg+ messages as the wire
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
- *   POST /v1/rounds                          merchant key   {catalog | length, privacy, expectedCohort?, maxClients?,
+ *   POST /v1/rounds                          merchant key   {catalog, model? | length, privacy, expectedCohort?, maxClients?,
  *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
  *   GET  /v1/rounds?limit=N                  merchant key   → {rounds: [...]} its rounds, newest first, with ε and what each published
  *   GET  /v1/privacy                         merchant key   → {budget: {epsilon, delta}, spent: {epsilon, rounds}} its ε now
@@ -21,7 +21,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ledgerEpsilon } from '../core/dp-accountant.ts';
-import { checkRoundPlan, fixedPointScaleFor, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
+import { checkRoundPlan, FEDERATED_MODELS, fixedPointScaleFor, readTask, type FederatedModel, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
 import { clientErrorMessage, HttpError } from './http-error.ts';
@@ -44,12 +44,12 @@ export interface FederationOptions {
   merchantKeys: ReadonlyMap<string, string>;
   /** The model version a new round updates. */
   modelVersion: () => string;
-  /** The catalogue's current ranker file and its federated length; null when it has no ranker. */
-  rankerOf: (catalog: string) => { ranker: string; length: number } | null;
+  /** The file of the catalogue's current `model` (ranker or intent head) and its federated length; null when it has none. */
+  modelOf: (catalog: string, model: FederatedModel) => { file: string; length: number } | null;
   /** Every merchant's (ε, δ) budget over all its rounds. */
   privacyBudget: PrivacyBudget;
   /** What completed rounds of a merchant published (the federated ranker's record), by round id. */
-  published?: (merchant: string) => ReadonlyMap<string, { ranker: string | null; skipped: string | null }>;
+  published?: (merchant: string) => ReadonlyMap<string, { file: string | null; skipped: string | null }>;
   /** Called after a round completes (noise, server step, publish): the scheduler calls it too. */
   onRoundCompleted?: () => Promise<unknown>;
   /** The clock of round plans and check-in deadlines (Date.now by default; the coordinator's in tests). */
@@ -85,20 +85,23 @@ function wholeNumber(value: unknown, what: string, min: number, max: number): nu
   return value as number;
 }
 
-const OPEN_SHAPE = '{"catalog": <name> or "length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "expectedCohort"?, "maxClients"?, "checkInSeconds"?, "tolerance"?: {"dropout", "collusion"}}';
+const OPEN_SHAPE = '{"catalog": <name>, "model"?: "ranker" | "intent" or "length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "expectedCohort"?, "maxClients"?, "checkInSeconds"?, "tolerance"?: {"dropout", "collusion"}}';
 
-function parseOpen(value: unknown, rankerOf: FederationOptions['rankerOf'], now: number): OpenRequest {
+function parseOpen(value: unknown, modelOf: FederationOptions['modelOf'], now: number): OpenRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, `a round is opened with a JSON object: ${OPEN_SHAPE}`);
   const parsed = value as Record<string, unknown>;
   let task: RoundTask | null = null;
   let length: number;
   if (parsed.catalog !== undefined) {
     if (typeof parsed.catalog !== 'string') throw new HttpError(400, 'catalog must be a catalogue name');
-    const ranker = rankerOf(parsed.catalog);
-    if (!ranker) throw new HttpError(400, `catalogue "${parsed.catalog}" has no ranker to update in the current model`);
-    if (parsed.length !== undefined && parsed.length !== ranker.length) throw new HttpError(400, `length ${String(parsed.length)} is not the length of catalogue "${parsed.catalog}"'s federated parameters (${ranker.length})`);
-    task = { catalog: parsed.catalog, ranker: ranker.ranker };
-    length = ranker.length;
+    const model = parsed.model ?? 'ranker';
+    if (!(FEDERATED_MODELS as readonly unknown[]).includes(model)) throw new HttpError(400, `model must be ${FEDERATED_MODELS.map((m) => `"${m}"`).join(' or ')}`);
+    const current = modelOf(parsed.catalog, model as FederatedModel);
+    const what = model === 'intent' ? 'intent head' : 'ranker';
+    if (!current) throw new HttpError(400, `catalogue "${parsed.catalog}" has no ${what} to update in the current model`);
+    if (parsed.length !== undefined && parsed.length !== current.length) throw new HttpError(400, `length ${String(parsed.length)} is not the length of catalogue "${parsed.catalog}"'s ${what} federated parameters (${current.length})`);
+    task = { catalog: parsed.catalog, model: model as FederatedModel, file: current.file };
+    length = current.length;
   } else {
     length = wholeNumber(parsed.length, 'length', 1, MAX_ROUND_LENGTH);
   }
@@ -130,7 +133,7 @@ function parseOpen(value: unknown, rankerOf: FederationOptions['rankerOf'], now:
  * planned, and within the merchant's ε budget. The round scheduler opens its rounds here too.
  */
 export async function openRound(options: FederationOptions, merchant: string, request: unknown, roundId: string) {
-  const { length, tolerance, privacy, plan } = parseOpen(request, options.rankerOf, (options.now ?? Date.now)());
+  const { length, tolerance, privacy, plan } = parseOpen(request, options.modelOf, (options.now ?? Date.now)());
   const spend = await options.coordinator.open(merchant, options.modelVersion(), { roundId, length, tolerance }, privacy, options.privacyBudget, plan);
   return { roundId, length, privacy: { ...spend, delta: options.privacyBudget.delta, budget: options.privacyBudget.epsilon }, plan };
 }
@@ -228,12 +231,13 @@ export async function registerRoundRoutes(app: FastifyInstance, options: Federat
 
 /** What a browser needs to decide whether and how to take part: the first round of `merchant` still taking check-ins. */
 export function joinableRound(rounds: readonly OpenRound[], merchant: string, now: number) {
-  const round = rounds.find((r) => r.merchant === merchant && r.phase === 'advertising' && r.plan?.task && r.privacy
-    && now <= r.plan.checkInUntil && r.checkedIn < r.plan.maxClients);
-  if (!round?.plan?.task || !round.privacy) return null;
+  const round = rounds.find((r) => r.merchant === merchant && r.phase === 'advertising' && readTask(r.plan) && r.privacy
+    && now <= r.plan!.checkInUntil && r.checkedIn < r.plan!.maxClients);
+  const task = readTask(round?.plan);
+  if (!round?.plan || !task || !round.privacy) return null;
   const { plan, privacy } = round;
   return {
-    roundId: round.id, merchant, modelVersion: round.modelVersion, catalog: plan.task!.catalog, ranker: plan.task!.ranker,
+    roundId: round.id, merchant, modelVersion: round.modelVersion, catalog: task.catalog, model: task.model, file: task.file,
     length: round.config.length, tolerance: round.config.tolerance, privacy,
     fixedPoint: { scale: plan.fixedPointScale }, expectedCohort: plan.expectedCohort, checkInUntil: plan.checkInUntil,
   };

@@ -4,7 +4,7 @@
  * deadline (check-in closes at the plan's checkInUntil; every later phase gets `phaseSeconds`).
  * Deadlines count from when the phase began as logged, so a restarted server keeps them. A
  * completed round goes to `onCompleted` (the federated ranker); a refused open (the ε budget
- * is spent, the catalogue has no ranker) is logged once per reason and retried next period.
+ * is spent, the catalogue has no such model) is logged once per reason and retried next period.
  */
 import type { OpenRound, RoundCoordinator } from './round-coordinator.ts';
 import { openRound, type FederationOptions } from './round-routes.ts';
@@ -31,8 +31,12 @@ export function phaseDue(round: OpenRound, now: number, phaseSeconds: number): b
 }
 
 export class RoundScheduler {
-  readonly #lastOpened = new Map<string, number>();
-  readonly #lastRefusal = new Map<string, string>();
+  /**
+   * By schedule: a merchant may run several (its catalogue's ranker and its intent head). They
+   * take turns, since a merchant has at most one round open at a time.
+   */
+  readonly #lastOpened = new Map<RoundSchedule, number>();
+  readonly #lastRefusal = new Map<RoundSchedule, string>();
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
 
@@ -79,17 +83,17 @@ export class RoundScheduler {
           this.log.warn({ round: round.id, error: (error as Error).message }, 'round could not advance');
         }
       }
-      const last = this.#lastOpened.get(schedule.merchant) ?? -Infinity;
+      const last = this.#lastOpened.get(schedule) ?? -Infinity;
       if (open.length > 0 || now - last < schedule.everySeconds * 1000) continue;
-      this.#lastOpened.set(schedule.merchant, now);
+      this.#lastOpened.set(schedule, now);
       try {
         const opened = await openRound(this.federation, schedule.merchant, schedule.round, crypto.randomUUID());
-        this.#lastRefusal.delete(schedule.merchant);
+        this.#lastRefusal.delete(schedule);
         this.log.info({ round: opened.roundId, merchant: schedule.merchant, epsilon: opened.privacy.cumulativeEpsilon, checkInUntil: opened.plan.checkInUntil }, 'round opened');
       } catch (error) {
         const reason = (error as Error).message;
-        if (this.#lastRefusal.get(schedule.merchant) !== reason) this.log.warn({ merchant: schedule.merchant, reason }, 'round not opened');
-        this.#lastRefusal.set(schedule.merchant, reason);
+        if (this.#lastRefusal.get(schedule) !== reason) this.log.warn({ merchant: schedule.merchant, reason }, 'round not opened');
+        this.#lastRefusal.set(schedule, reason);
       }
     }
   }

@@ -3,6 +3,7 @@
  * messages' bodies are the wire format's bytes (src/core/secagg-wire.ts), decoded and checked
  * by the state machine; their schema only documents them.
  */
+import { FEDERATED_MODELS } from '../core/round-plan.ts';
 import { CLIENT_MESSAGE_KINDS } from '../core/secagg-wire.ts';
 import { errorReplies, openObject } from './http-schemas.ts';
 
@@ -17,7 +18,7 @@ const merchantKey = [{ merchantKey: [] }];
 const roundToken = [{ roundToken: [] }];
 
 const plan = openObject('what the round is for and how it runs (src/core/round-plan.ts)', {
-  task: { type: ['object', 'null'], properties: { catalog: { type: 'string' }, ranker: { type: 'string' } } },
+  task: { type: ['object', 'null'], properties: { catalog: { type: 'string' }, model: { type: 'string', enum: FEDERATED_MODELS }, file: { type: 'string' } } },
   expectedCohort: { type: 'number' },
   maxClients: { type: 'integer' },
   fixedPointScale: { type: 'number' },
@@ -31,13 +32,14 @@ const privacy = {
 const spend = { roundEpsilon: { type: 'number' }, cumulativeEpsilon: { type: 'number' }, rounds: { type: 'integer' } } as const;
 
 export const openRoundSchema = {
-  summary: 'open a round (merchant key) for a catalogue’s ranker or a bare sum; refused past the merchant’s ε budget',
+  summary: 'open a round (merchant key) for a catalogue’s ranker or intent head, or a bare sum; refused past the merchant’s ε budget',
   security: merchantKey,
   body: {
     type: 'object',
     required: ['privacy'],
     properties: {
-      catalog: { type: 'string', minLength: 1, description: 'the catalogue whose ranker the round updates (its length is the ranker’s federated parameters)' },
+      catalog: { type: 'string', minLength: 1, description: 'the catalogue whose model the round updates (its length is that model’s federated parameters)' },
+      model: { type: 'string', enum: FEDERATED_MODELS, description: 'which of the catalogue’s models: its ranker (default) or its intent head’s category layer' },
       length: { type: 'integer', minimum: 1, maximum: MAX_ROUND_LENGTH, description: 'values per update, for a bare sum' },
       privacy,
       expectedCohort: { type: 'number', minimum: 1, description: 'q·N, the noisy sum’s denominator (default maxClients)' },
@@ -81,7 +83,8 @@ export const joinableRoundSchema = {
   querystring: { type: 'object', required: ['merchant'], properties: { merchant: { type: 'string', minLength: 1 } } },
   response: {
     200: openObject('the round', {
-      roundId: { type: 'string' }, merchant: { type: 'string' }, modelVersion: { type: 'string' }, catalog: { type: 'string' }, ranker: { type: 'string' },
+      roundId: { type: 'string' }, merchant: { type: 'string' }, modelVersion: { type: 'string' }, catalog: { type: 'string' },
+      model: { type: 'string', enum: FEDERATED_MODELS }, file: { type: 'string', description: 'the manifest file the update is relative to' },
       length: { type: 'integer' }, tolerance, privacy, fixedPoint: openObject('fixed-point encoding', { scale: { type: 'number' } }),
       expectedCohort: { type: 'number' }, checkInUntil: { type: 'number' },
     }),

@@ -64,7 +64,7 @@ export type StoreName = StoreNames<PrivetSchema>;
 
 /** Every store, in the order the export and the audit list them, with what it holds. */
 export const STORES: readonly { name: StoreName; description: string }[] = [
-  { name: 'events', description: 'What you did in this store: products viewed, clicked, added to the cart or bought, searches (with the words typed), dismissals, and which products each shelf showed. Kept on this device only, deleted after the retention period.' },
+  { name: 'events', description: 'What you did in this store: products viewed, clicked, added to the cart or bought, searches (with the words typed and, in mode "Help improve the store" only, the 384 numbers the model read them as), the category of a product chosen from search results, dismissals, and which products each shelf showed. Kept on this device only, deleted after the retention period.' },
   { name: 'profile', description: 'What the on-device model learned from those events: a personal offset for the ranking and an average of the products you viewed. Kept on this device only.' },
   { name: 'requests', description: 'Every network request the widget made from this browser: when, to which address, why, and how many bytes went each way.' },
   { name: 'outbox', description: 'The training rounds this device found (mode "Help improve the store" only): whether it took part, when, and how many bytes of masked numbers it sent. Neither the update nor any event is stored here or sent.' },

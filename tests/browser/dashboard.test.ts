@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epsilonAfter } from '../../src/core/dp-accountant.ts';
 import { encodeUpdate } from '../../src/core/fixed-point.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { currentRankerOf, FederatedRanker } from '../../src/server/federated-ranker.ts';
+import { currentModelOf, FederatedPublisher } from '../../src/server/federated-publisher.ts';
 import type { ModelRegistry } from '../../src/server/model-registry.ts';
 import { RoundCoordinator } from '../../src/server/round-coordinator.ts';
 import { SqliteRoundStore } from '../../src/server/storage/sqlite-round-store.ts';
@@ -72,7 +72,7 @@ beforeAll(async () => {
   // As npm run serve wires it: a completed round is folded into its catalogue's ranker, which the registry then serves.
   let registry: ModelRegistry | null = null;
   const served: Promise<unknown>[] = [];
-  const federatedRanker = new FederatedRanker({ modelsDir: models.dir, dataDir: data, delta: BUDGET.delta, onPublished: (m) => void served.push(registry!.makeCurrent(m.version)) });
+  const federatedPublisher = new FederatedPublisher({ modelsDir: models.dir, dataDir: data, delta: BUDGET.delta, onPublished: (m) => void served.push(registry!.makeCurrent(m.version)) });
   const built = await buildApp({
     modelsDir: models.dir,
     distDir,
@@ -80,9 +80,9 @@ beforeAll(async () => {
       coordinator: await RoundCoordinator.restore(store),
       merchantKeys: trainingMerchantKeys,
       modelVersion: () => current,
-      rankerOf: currentRankerOf(models.dir),
+      modelOf: currentModelOf(models.dir),
       privacyBudget: BUDGET,
-      published: (m) => federatedRanker.publishedBy(m),
+      published: (m) => federatedPublisher.publishedBy(m),
     },
     training: {
       merchantKeys: trainingMerchantKeys,
@@ -95,9 +95,9 @@ beforeAll(async () => {
   base = new URL(await app.listen({ host: '127.0.0.1', port: 0 })).origin;
 
   rounds.completed = await completeCatalogueRound();
-  const [applied] = await federatedRanker.catchUp(store);
+  const [applied] = await federatedPublisher.catchUp(store);
   expect(applied).toMatchObject({ roundId: rounds.completed, skipped: null });
-  publishedRanker = applied!.ranker!;
+  publishedRanker = applied!.file!;
   await Promise.all(served);
   // The round that aborts is still open when the next one opens: that one's stored ε counts it,
   // the dashboard's (recomposed, as the server's ledger is now) does not.
@@ -159,9 +159,10 @@ describe('merchant dashboard', () => {
     expect(listed.rounds.find((r) => r.roundId === rounds.open)!.spend.cumulativeEpsilon).toBeCloseTo(epsilonAfter(ROUND_PRIVACY.sampleRate, ROUND_PRIVACY.noiseMultiplier, 3, BUDGET.delta), 9);
     expect(await row(page, 'rounds', 'data-round-id', rounds.aborted).textContent()).toMatch(/aborted: /);
     expect(await row(page, 'rounds', 'data-round-id', rounds.completed).textContent()).toContain(publishedRanker);
+    expect(await row(page, 'rounds', 'data-round-id', rounds.completed).locator('[data-col="model"]').textContent()).toBe('ranker');
     expect(await page.getByTestId('privacy-summary').textContent()).toContain(`${two.toFixed(2)} of a budget of 8 at δ 0.000001, over 2 rounds`);
     // What the manifest publishes with the ranker: the ε of the rounds folded into it (one).
-    expect(await page.getByTestId('published-guarantees').textContent()).toContain(`catalogue demo's ranker: ε ${one.toFixed(2)}, δ 0.000001 over 1 round.`);
+    expect(await page.getByTestId('published-guarantees').textContent()).toContain(`catalogue demo's ranker and intent head: ε ${one.toFixed(2)}, δ 0.000001 over 1 round.`);
 
     // The plot: one point per round that was not aborted, oldest left, all under the budget line.
     const points = await page.locator('[data-testid="epsilon-plot"] circle.point').evaluateAll((circles) =>

@@ -1,10 +1,11 @@
 /**
- * A shopper's browser in mode contribute takes part in a real federated round: the real
- * server (round API over SQLite), three Node clients to make up the cohort, the merchant
- * closing each phase, and the page's learner worker joining by itself. The round's sum must be
- * exactly the Node clients' encodings plus the browser's, recomputed here from the events the
- * browser stored with the same core functions; every byte the browser uploaded must be SecAgg+
- * wire format with no product id or event in it; and in mode local the round API is never called.
+ * A shopper's browser in mode contribute takes part in real federated rounds, for the ranker and
+ * for the intent head: the real server (round API over SQLite), three Node clients to make up
+ * the cohort, the merchant closing each phase, and the page's learner worker joining by itself.
+ * Each round's sum must be exactly the Node clients' encodings plus the browser's, recomputed
+ * here from the events the browser stored with the same core functions; every byte the browser
+ * uploaded must be SecAgg+ wire format with no product id, event or query in it; and in mode
+ * local the round API is never called.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -15,10 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchOpenRound, HttpRoundClient } from '../../src/client/round-http-client.ts';
 import { readEvent } from '../../src/core/behaviour-event.ts';
 import { parseCatalog } from '../../src/core/catalog.ts';
+import { intentLocalUpdate, intentRows, intentVector } from '../../src/core/federated-intent-update.ts';
 import { federatedLength } from '../../src/core/federated-parameters.ts';
 import { localUpdate, MAX_CONTRIBUTION_ROWS, trainingRows, wantedItems } from '../../src/core/federated-update.ts';
 import { encodeUpdate } from '../../src/core/fixed-point.ts';
 import { parseItemMatrix } from '../../src/core/item-matrix.ts';
+import { parseIntentHead } from '../../src/core/intent-head.ts';
 import { manifestCatalog } from '../../src/core/manifest.ts';
 import { parseRanker } from '../../src/core/ranker.ts';
 import { addInto } from '../../src/core/ring.ts';
@@ -36,6 +39,7 @@ const MERCHANT_KEY = 'demo-merchant-key';
 const PRIVACY = { sampleRate: 1, noiseMultiplier: 1, clipNorm: 2 };
 const catalog = parseCatalog(JSON.parse(readFileSync(join(repoRoot, 'public/catalog/demo-catalog.json'), 'utf8')));
 const products = catalog.products.filter((p) => p.in_stock).slice(0, 7);
+const QUERY = 'periodic table mug';
 
 declare const window: { privet: { setMode(mode: string): Promise<void>; track(event: { type: string; itemId: string }): Promise<void> } };
 
@@ -53,12 +57,16 @@ describe('a browser in mode contribute in a real federated round', () => {
   const entry = manifestCatalog(manifest, MERCHANT);
   const ranker = parseRanker(JSON.parse(readFileSync(join(versionDir(manifest), entry.ranker!), 'utf8')));
   const length = federatedLength(ranker);
+  const head = parseIntentHead(JSON.parse(readFileSync(join(versionDir(manifest), entry.intent_head!), 'utf8')));
+  const intentLength = intentVector(head.categoryLayer).length;
+  /** A round the first test leaves open (mode local must not join it); the second ends it. */
+  let leftOpen = '';
 
   beforeAll(async () => {
     const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(path));
     const merchantKeys = new Map([[MERCHANT, createHash('sha256').update(MERCHANT_KEY).digest('hex')]]);
     server = await startServer({ federation: { coordinator, merchantKeys, modelVersion: () => manifest.version,
-      rankerOf: (name) => (name === MERCHANT ? { ranker: entry.ranker!, length } : null), privacyBudget: { epsilon: 100, delta: 1e-6 } } });
+      modelOf: (name, model) => (name !== MERCHANT ? null : model === 'ranker' ? { file: entry.ranker!, length } : { file: entry.intent_head!, length: intentLength }), privacyBudget: { epsilon: 100, delta: 1e-6 } } });
     browser = await launchChromium({ webgpu: false });
   });
   afterAll(async () => {
@@ -71,7 +79,7 @@ describe('a browser in mode contribute in a real federated round', () => {
     expect(response.status).toBeLessThan(300);
     return (await response.json()) as Record<string, unknown>;
   };
-  const openRound = async () => (await merchantPost('', { catalog: MERCHANT, privacy: PRIVACY, tolerance: { dropout: 0.3, collusion: 0 }, checkInSeconds: 300 })).roundId as string;
+  const openRound = async (model: 'ranker' | 'intent' = 'ranker') => (await merchantPost('', { catalog: MERCHANT, model, privacy: PRIVACY, tolerance: { dropout: 0.3, collusion: 0 }, checkInSeconds: 300 })).roundId as string;
   const advance = (roundId: string) => merchantPost(`/${roundId}/advance`);
 
   /** Every request the browser context made (pages and workers), and which of them got a response. */
@@ -105,7 +113,7 @@ describe('a browser in mode contribute in a real federated round', () => {
     // The merchant opens a round; three Node clients check in alongside the browser.
     const roundId = await openRound();
     const announced = (await fetchOpenRound(server.origin, MERCHANT))!;
-    expect(announced).toMatchObject({ roundId, ranker: entry.ranker, length, modelVersion: manifest.version });
+    expect(announced).toMatchObject({ roundId, model: 'ranker', file: entry.ranker, length, modelVersion: manifest.version });
     const fixedPoint = { length, clip: PRIVACY.clipNorm, scale: announced.fixedPoint.scale };
     const nodes = await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(server.origin, roundId)));
     const nodeInput = (index: number) => encodeUpdate(Float64Array.from({ length }, (_, i) => Math.sin(index * 7 + i) / 400), fixedPoint);
@@ -181,12 +189,83 @@ describe('a browser in mode contribute in a real federated round', () => {
     // Mode local: more events and an open round, and the learner still never calls the round API.
     await page.evaluate(() => window.privet.setMode('local'));
     const before = seen.all.length;
-    await openRound();
+    leftOpen = await openRound();
     const learned = ((await stores(page)).profile?.[0]?.value as { events: number }).events;
     for (const product of products.slice(0, 3)) await page.goto(`${server.origin}/product/${product.id}`);
     await expect.poll(async () => ((await stores(page)).profile?.[0]?.value as { events: number }).events, { timeout: 60_000 }).toBeGreaterThan(learned);
     // Past the 5 s idle wait a contribute-mode page would have used.
     await page.waitForTimeout(7_000);
     expect(seen.all.slice(before).filter((u) => u.url.includes('/v1/rounds'))).toEqual([]);
+  });
+
+  it('joins an intent round with what its searches taught it; the query, its embedding and the category never leave', { timeout: 400_000 }, async () => {
+    expect(await advance(leftOpen)).toMatchObject({ phase: 'aborted' });
+    const seen = recordUploads();
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.evaluate(() => window.privet.setMode('contribute'));
+    // The merchant opens an intent round; a page with no search behind it does not join (nothing to learn from).
+    const roundId = await openRound('intent');
+    const announced = (await fetchOpenRound(server.origin, MERCHANT))!;
+    expect(announced).toMatchObject({ roundId, model: 'intent', file: entry.intent_head, length: intentLength });
+    const fixedPoint = { length: intentLength, clip: PRIVACY.clipNorm, scale: announced.fixedPoint.scale };
+    const nodes = await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(server.origin, roundId)));
+    const nodeInput = (index: number) => encodeUpdate(Float64Array.from({ length: intentLength }, (_, i) => Math.cos(index * 5 + i) / 900), fixedPoint);
+    // The shopper searches by keyboard and opens the first result.
+    await page.locator('privet-search input').focus();
+    await page.keyboard.type(QUERY, { delay: 20 });
+    await page.waitForSelector(`privet-search[data-query="${QUERY}"]`, { state: 'attached', timeout: 120_000 });
+    expect(await page.getAttribute('privet-search', 'data-method')).toBe('model');
+    const chosen = (await page.getAttribute('privet-search', 'data-items'))!.split(' ')[0]!;
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.origin}/product/${chosen}`);
+    for (const product of products.slice(0, 4)) await page.evaluate((itemId) => window.privet.track({ type: 'view', itemId }), product.id);
+
+    // Kept on the device: the search with its embedding, the click with the product's category.
+    const kept = (await stores(page)).events!.map((r) => readEvent(r.value)!);
+    const search = kept.find((e) => e.type === 'search' && e.query === QUERY)!;
+    expect(search.embedding).toHaveLength(head.categoryLayer.cols);
+    expect(Math.hypot(...search.embedding!)).toBeCloseTo(1, 3);
+    const category = catalog.products.find((p) => p.id === chosen)!.category;
+    expect(kept).toContainEqual(expect.objectContaining({ type: 'click', itemId: chosen, category, placement: 'search' }));
+
+    // The page joins by itself once the shopper is idle on the product page.
+    await browserSent(seen, 'advertise');
+    await advance(roundId);
+    for (const c of nodes) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
+    await browserSent(seen, 'share-keys');
+    await advance(roundId);
+    const expected = new Uint32Array(intentLength);
+    for (const c of nodes) {
+      await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), nodeInput(c.index)));
+      addInto(expected, nodeInput(c.index));
+    }
+    await browserSent(seen, 'masked-input');
+    await advance(roundId);
+    for (const c of nodes) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
+    await browserSent(seen, 'unmask');
+    expect(await advance(roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 4 });
+
+    // The browser's intent update, recomputed from the searches it stored, with the same core functions.
+    await expect.poll(async () => ((await stores(page)).outbox?.map((r) => r.value as { round: string; status: string }).find((r) => r.round === roundId))?.status, { timeout: 30_000 }).toBe('sent');
+    const events = (await stores(page)).events!.map((r) => readEvent(r.value)!);
+    const rows = intentRows(events, head.categories, head.categoryLayer.cols, MAX_CONTRIBUTION_ROWS);
+    expect(rows).toEqual([{ embedding: Float32Array.from(search.embedding!), label: head.categories.indexOf(category.slice(0, 2).join(' > ')) }]);
+    const browserInput = encodeUpdate(intentLocalUpdate(head.categoryLayer, rows), fixedPoint);
+    expect(browserInput.some((v) => v !== 0)).toBe(true);
+    addInto(expected, browserInput);
+    const record = await new SqliteRoundStore(path).round(roundId);
+    expect(Array.from(decodeWords((record!.outcome as { sum: string }).sum, 'sum'))).toEqual(Array.from(expected));
+
+    // What left: SecAgg+ messages only, none naming the query, the product or its category.
+    const uploads = seen.all.filter((u) => u.method !== 'GET' && u.url.includes(`/v1/rounds/${roundId}/`));
+    expect(uploads.map((u) => new URL(u.url).pathname.split('/').pop())).toEqual(['check-in', 'advertise', 'share-keys', 'masked-input', 'unmask']);
+    for (const upload of uploads) {
+      const text = upload.body?.toString('utf8') ?? '';
+      for (const word of [QUERY, chosen, category[1]!, '"embedding"', '"search"']) expect(text.includes(word), `${upload.url} carries ${word}`).toBe(false);
+    }
+    const masked = decodeClientMessage('masked-input', uploads[3]!.body!).masked;
+    expect(masked.filter((v, i) => v === browserInput[i]).length).toBeLessThan(intentLength / 1000);
   });
 });

@@ -121,7 +121,7 @@ for (const backend of (process.env.ONLY ? [process.env.ONLY] : ['wasm', 'webgpu'
       // What the widget kept, read straight from IndexedDB: the journey, on this device.
       const stored = await page.evaluate(
         () =>
-          new Promise<{ type: string; itemId?: string; query?: string }[]>((resolve, reject) => {
+          new Promise<{ type: string; itemId?: string; query?: string; embedding?: number[]; category?: string[] }[]>((resolve, reject) => {
             const open = indexedDB.open('privet');
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
@@ -134,7 +134,10 @@ for (const backend of (process.env.ONLY ? [process.env.ONLY] : ['wasm', 'webgpu'
       for (const type of ['view', 'click', 'add_to_cart', 'impression', 'search']) expect(types).toContain(type);
       expect(stored).toContainEqual(expect.objectContaining({ type: 'search', query: QUERY }));
       expect(stored).toContainEqual(expect.objectContaining({ type: 'add_to_cart', itemId: product.id }));
-      expect(stored).toContainEqual(expect.objectContaining({ type: 'click', itemId: product.id, placement: 'search' }));
+      expect(stored).toContainEqual(expect.objectContaining({ type: 'click', itemId: product.id, category: product.category, placement: 'search' }));
+      // Mode local (the demo's default) contributes nothing: the query's embedding, which only
+      // the intent head's federated update reads, is not kept.
+      expect(stored.filter((e) => e.type === 'search' && e.embedding !== undefined)).toEqual([]);
 
       // 320 px wide: nothing overflows the page; the carousel scrolls inside itself.
       await page.setViewportSize({ width: 320, height: 640 });

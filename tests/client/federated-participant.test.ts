@@ -31,7 +31,7 @@ describe('the federated participant', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: (catalog) => (catalog === 'demo' ? { ranker: 'ranker.json', length: LENGTH } : null), privacyBudget });
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', modelOf: (catalog, model) => (catalog === 'demo' && model === 'ranker' ? { file: 'ranker.json', length: LENGTH } : null), privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());
@@ -46,7 +46,7 @@ describe('the federated participant', () => {
   async function roundWithThreeOthers(): Promise<{ round: RoundAnnouncement; others: HttpRoundClient[] }> {
     await merchant('', { catalog: 'demo', privacy: ROUND_PRIVACY, tolerance: { dropout: 0.3, collusion: 0 } });
     const round = (await fetchOpenRound(base, 'm1'))!;
-    expect(round).toMatchObject({ catalog: 'demo', ranker: 'ranker.json', length: LENGTH });
+    expect(round).toMatchObject({ catalog: 'demo', model: 'ranker', file: 'ranker.json', length: LENGTH });
     scale = round.fixedPoint.scale;
     const others = await Promise.all(Array.from({ length: 3 }, () => HttpRoundClient.join(base, round)));
     return { round, others };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { intentLocalUpdate, intentVector, withIntentVector, type IntentRow } from '../../src/core/federated-intent-update.ts';
+import type { BehaviourEvent } from '../../src/core/behaviour-event.ts';
+import { intentLocalUpdate, intentOf, intentRows, intentVector, withIntentVector, type IntentRow } from '../../src/core/federated-intent-update.ts';
 import { parseIntentHead } from '../../src/core/intent-head.ts';
 import { readJson, repoRoot } from '../support/models.ts';
 
@@ -10,6 +11,7 @@ interface IntentGolden {
   vector: string;
   rows: { embedding: number[]; label: number }[];
   cases: { steps: number; lr: number; delta: string }[];
+  intent_of: { category: string[]; intent: string }[];
 }
 
 const golden = readJson(join(repoRoot, 'tests/golden/federated-intent-update.json')) as IntentGolden;
@@ -58,5 +60,43 @@ describe('a browser\'s federated update of the intent head', () => {
     const poisoned = Float32Array.from(rows[0]!.embedding);
     poisoned[0] = Number.NaN;
     expect(() => intentLocalUpdate(layer, [{ embedding: poisoned, label: 0 }])).toThrow(/not finite/);
+  });
+});
+
+describe('the rows a device learns the intent head from', () => {
+  it.each(golden.intent_of.map((c) => [c.category.join(' / '), c] as const))('names a product\'s category intent as the trainer does: %s', (_, c) => {
+    expect(intentOf(c.category)).toBe(c.intent);
+  });
+
+  const categories = ['Kitchen > Cookware', 'Kitchen > Knives', 'Tools > Hand Tools'];
+  const unit = (angle: number) => [Math.cos(angle), Math.sin(angle), 0];
+  const search = (angle: number, at: number): BehaviourEvent => ({ type: 'search', at, query: `q${at}`, embedding: unit(angle), placement: 'search' });
+  const chose = (category: string[], at: number, type: BehaviourEvent['type'] = 'click'): BehaviourEvent => ({ type, at, itemId: `p${at}`, category, placement: 'search' });
+
+  it('pairs each search with the category of the product chosen from its results', () => {
+    const events: BehaviourEvent[] = [
+      search(0.1, 1), { type: 'impression', at: 1, itemIds: ['x'], placement: 'similar' }, chose(['Kitchen', 'Knives', 'Chef'], 2),
+      search(0.2, 3), chose(['Tools', 'Hand Tools'], 4, 'add_to_cart'),
+    ];
+    const rows = intentRows(events, categories, 3, 20);
+    expect(rows.map((r) => r.label)).toEqual([1, 2]);
+    expect(Array.from(rows[0]!.embedding)).toEqual(Array.from(Float32Array.from(unit(0.1))));
+  });
+
+  it('gives no row for a search that led nowhere, a choice made elsewhere, an unknown category or a missing embedding', () => {
+    const events: BehaviourEvent[] = [
+      search(0.1, 1), search(0.2, 2), chose(['Kitchen', 'Cookware'], 3), // only the second search led to the product
+      search(0.3, 4), { type: 'view', at: 5, itemId: 'p5', category: ['Kitchen', 'Knives'] }, // a product page, not a result
+      search(0.4, 6), chose(['Garden', 'Seeds'], 7), // the head knows no such category
+      { type: 'search', at: 8, query: 'words only', placement: 'search' }, chose(['Kitchen', 'Knives'], 9), // searched without the model
+      { ...search(0.5, 10), embedding: [1, 0] }, chose(['Kitchen', 'Knives'], 11), // another encoder's width
+      chose(['Kitchen', 'Knives'], 12), // no search before it
+    ];
+    expect(intentRows(events, categories, 3, 20)).toEqual([{ embedding: Float32Array.from(unit(0.2)), label: 0 }]);
+  });
+
+  it('keeps the most recent rows up to the limit', () => {
+    const events = Array.from({ length: 5 }, (_, i) => [search(i, 2 * i), chose(['Kitchen', i % 2 ? 'Knives' : 'Cookware'], 2 * i + 1)]).flat();
+    expect(intentRows(events, categories, 3, 2).map((r) => r.embedding[0])).toEqual([Math.fround(Math.cos(3)), Math.fround(Math.cos(4))]);
   });
 });

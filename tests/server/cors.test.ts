@@ -30,7 +30,7 @@ describe('CORS', () => {
     await registerCors(app, { merchants, roundMerchant: (id) => coordinator.merchantOf(id) });
     app.get('/v1/manifest', async () => ({ version: 'v1' }));
     app.get('/v1/catalog/:merchant', { config: { cors: 'feed-merchant' } }, async () => ({ products: [] }));
-    await registerRoundRoutes(app, { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => 'v1', rankerOf: () => null, privacyBudget });
+    await registerRoundRoutes(app, { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => 'v1', modelOf: () => null, privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     const opened = await fetch(`${base}/v1/rounds`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer acme-key' }, body: JSON.stringify({ length: 4, privacy: ROUND_PRIVACY }) });
     expect(opened.status).toBe(201);

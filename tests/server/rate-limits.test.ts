@@ -24,7 +24,7 @@ describe('rate limits', () => {
     const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(join(mkdtempSync(join(tmpdir(), 'privet-limits-')), 'rounds.sqlite')));
     app = Fastify();
     registerRateLimits(app, { merchants, roundMerchant: (id) => coordinator.merchantOf(id), now: () => now });
-    await registerRoundRoutes(app, { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => 'v1', rankerOf: () => null, privacyBudget });
+    await registerRoundRoutes(app, { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => 'v1', modelOf: () => null, privacyBudget });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => app.close());

@@ -18,8 +18,11 @@ import { startPostgres, type PostgresCluster } from '../support/postgres.ts';
 import { fixedPoint } from '../support/secagg-simulation.ts';
 
 const LENGTH = 32;
-// The round API asks the model registry for a catalogue's ranker; here, one catalogue has one.
-const demoRanker = (catalog: string) => (catalog === 'demo' ? { ranker: 'ranker.demo.abc.json', length: 50 } : null);
+// The round API asks the model registry for a catalogue's models; here "demo" has a ranker and an intent head, "plain" a ranker only.
+const demoModels = (catalog: string, model: 'ranker' | 'intent') => {
+  if (model === 'ranker') return catalog === 'demo' || catalog === 'plain' ? { file: `ranker.${catalog}.abc.json`, length: 50 } : null;
+  return catalog === 'demo' ? { file: 'intent.demo.def.json', length: 30 } : null;
+};
 const merchant = { 'Content-Type': 'application/json', Authorization: `Bearer ${MERCHANT_KEY}` };
 const input = (index: number) => encodeUpdate(Float32Array.from({ length: LENGTH }, (_, i) => Math.cos(index + i * 0.37) / 8), fixedPoint(LENGTH));
 
@@ -51,7 +54,7 @@ describe('round API', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget,
+    await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', modelOf: demoModels, privacyBudget,
       onRoundCompleted: async () => void completions++ });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -60,6 +63,10 @@ describe('round API', () => {
   it('opens a catalogue round with its plan, and shows it to that merchant\'s browsers only while it takes check-ins', async () => {
     const open = async (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ privacy: ROUND_PRIVACY, ...body }) });
     expect((await (await open({ catalog: 'nope' })).json()).error).toMatch(/catalogue "nope" has no ranker/);
+    expect((await (await open({ catalog: 'plain', model: 'intent' })).json()).error).toMatch(/catalogue "plain" has no intent head/);
+    const unknownModel = await open({ catalog: 'demo', model: 'encoder' });
+    expect(unknownModel.status).toBe(400);
+    expect((await unknownModel.json()).error).toMatch(/model/);
     expect((await (await open({ catalog: 'demo', length: 7 })).json()).error).toMatch(/not the length/);
     expect((await (await open({ catalog: 'demo', maxClients: 5, expectedCohort: 6 })).json()).error).toMatch(/expectedCohort/);
     expect((await (await open({ catalog: 'demo', maxClients: 2 })).json()).error).toMatch(/maxClients/);
@@ -77,7 +84,7 @@ describe('round API', () => {
     const found = await discover('m1');
     expect(found.status).toBe(200);
     expect(await found.json()).toEqual({
-      roundId, merchant: 'm1', modelVersion: 'v1', catalog: 'demo', ranker: 'ranker.demo.abc.json', length: 50,
+      roundId, merchant: 'm1', modelVersion: 'v1', catalog: 'demo', model: 'ranker', file: 'ranker.demo.abc.json', length: 50,
       tolerance: { dropout: 0.3, collusion: 0.05 }, privacy: ROUND_PRIVACY, fixedPoint: { scale: 2 ** 28 }, expectedCohort: 2.5,
       checkInUntil: plan.checkInUntil,
     });
@@ -96,6 +103,15 @@ describe('round API', () => {
     const other = (await (await fetch(`${base}/v1/rounds`, { headers: { Authorization: `Bearer ${OTHER_MERCHANT_KEY}` } })).json()) as { rounds: unknown[] };
     expect(other.rounds).toEqual([]);
     expect((await fetch(`${base}/v1/rounds?limit=0`, { headers: merchant })).status).toBe(400);
+
+    // A round for the catalogue's intent head: its own file and length, announced with its model.
+    const intent = await open({ catalog: 'demo', model: 'intent', maxClients: 3 });
+    expect(intent.status).toBe(201);
+    const opened = (await intent.json()) as { roundId: string; length: number; plan: { task: unknown } };
+    expect(opened).toMatchObject({ length: 30, plan: { task: { catalog: 'demo', model: 'intent', file: 'intent.demo.def.json' } } });
+    expect(await (await discover('m1')).json()).toMatchObject({ roundId: opened.roundId, model: 'intent', file: 'intent.demo.def.json', length: 30 });
+    const rounds = (await (await fetch(`${base}/v1/rounds?limit=5`, { headers: merchant })).json()) as { rounds: { roundId: string; model: string }[] };
+    expect(rounds.rounds.map((r) => [r.roundId, r.model])).toEqual([[opened.roundId, 'intent'], [roundId, 'ranker']]);
   });
 
   it('runs a whole round over HTTP to the exact sum, a client dropping out after sharing keys', async () => {
@@ -152,7 +168,7 @@ describe('round API', () => {
 it("opens no round past a merchant's ε budget; rounds still open count, aborted ones do not; GET /v1/privacy says where the merchant stands", async () => {
   const app = Fastify();
   const path = join(mkdtempSync(join(tmpdir(), 'privet-budget-')), 'rounds.sqlite');
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', rankerOf: demoRanker, privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(new SqliteRoundStore(path)), merchantKeys, modelVersion: () => 'v1', modelOf: demoModels, privacyBudget: { epsilon: 2.2, delta: 1e-6 } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     const open = () => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ length: LENGTH, privacy: ROUND_PRIVACY }) });

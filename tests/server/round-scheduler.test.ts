@@ -21,14 +21,14 @@ function recorder() {
   };
 }
 
-async function setUp(epsilon = 100, path = join(mkdtempSync(join(tmpdir(), 'privet-sched-')), 'r.sqlite'), start = 1_000_000) {
+async function setUp(epsilon = 100, path = join(mkdtempSync(join(tmpdir(), 'privet-sched-')), 'r.sqlite'), start = 1_000_000, more: RoundSchedule[] = []) {
   let clock = start;
   const coordinator = await RoundCoordinator.restore(new SqliteRoundStore(path), () => clock);
-  const federation = { coordinator, merchantKeys, modelVersion: () => 'v1', rankerOf: () => null, privacyBudget: { epsilon, delta: 1e-6 }, now: () => clock };
+  const federation = { coordinator, merchantKeys, modelVersion: () => 'v1', modelOf: () => null, privacyBudget: { epsilon, delta: 1e-6 }, now: () => clock };
   const schedule: RoundSchedule = { merchant: 'm1', everySeconds: 60, phaseSeconds: 5, round: { length: LENGTH, privacy: ROUND_PRIVACY, maxClients: 10, checkInSeconds: 10, tolerance: { dropout: 0.3, collusion: 0 } } };
   const log = recorder();
   let completed = 0;
-  const scheduler = new RoundScheduler(federation, [schedule], async () => void completed++, log, () => clock);
+  const scheduler = new RoundScheduler(federation, [schedule, ...more], async () => void completed++, log, () => clock);
   return { coordinator, scheduler, log, advanceClock: (ms: number) => (clock += ms), completed: () => completed };
 }
 
@@ -123,6 +123,24 @@ describe('RoundScheduler', () => {
     await scheduler.tick();
     expect(coordinator.openRounds().map((r) => r.id)).not.toContain(first.id);
     expect(coordinator.openRounds()).toHaveLength(1);
+  });
+
+  it('lets two schedules of one merchant (its ranker\'s and its intent head\'s) take turns, one round open at a time', async () => {
+    const second: RoundSchedule = { merchant: 'm1', everySeconds: 60, phaseSeconds: 5, round: { length: 6, privacy: ROUND_PRIVACY, maxClients: 10, checkInSeconds: 10, tolerance: { dropout: 0.3, collusion: 0 } } };
+    const { coordinator, scheduler, advanceClock } = await setUp(100, undefined, undefined, [second]);
+    const lengths = () => coordinator.openRounds().map((r) => r.config.length);
+    await scheduler.tick();
+    expect(lengths()).toEqual([LENGTH]);
+    // Nobody joins: the first aborts at its check-in deadline and the second schedule's round opens.
+    advanceClock(10_001);
+    await scheduler.tick();
+    expect(lengths()).toEqual([6]);
+    advanceClock(10_001);
+    await scheduler.tick();
+    expect(lengths()).toEqual([]); // the first schedule's period has not come round yet
+    advanceClock(60_000 - 20_002);
+    await scheduler.tick();
+    expect(lengths()).toEqual([LENGTH]);
   });
 
   it('says once, not every period, that the merchant\'s ε budget refuses another round', async () => {

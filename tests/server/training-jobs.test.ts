@@ -96,7 +96,7 @@ describe('training job runner', () => {
     const { dir, registry, runner } = await setUp('wait', {}, true);
     const job = runner.start(request);
     while (!existsSync(join(dir, job.candidate))) await new Promise((resolve) => setTimeout(resolve, 20));
-    // Meanwhile a round publishes a new demo ranker into the current version (as federated-ranker.ts does).
+    // Meanwhile a round publishes a new demo ranker into the current version (as federated-publisher.ts does).
     const { manifest, versionDir } = currentVersion(dir);
     const entry = manifest.catalogs.find((c) => c.name === 'demo')!;
     const trainedFrom = entry.ranker!;

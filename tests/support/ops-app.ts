@@ -3,7 +3,7 @@
  * ingest) on a loopback port, over a linked copy of the exported model (ingest writes into
  * it), with its JSON log captured line by line.
  */
-import { currentRankerOf } from '../../src/server/federated-ranker.ts';
+import { currentModelOf } from '../../src/server/federated-publisher.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ export async function startOpsApp(catalogBodyLimit = 1024 * 1024): Promise<OpsAp
     logger: loggerOptions('info', stream),
     merchants,
     catalogIngest: { catalogsDir, bodyLimit: catalogBodyLimit },
-    federation: { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => registry.current.version, rankerOf: currentRankerOf(modelsDir), privacyBudget },
+    federation: { coordinator, merchantKeys: merchants.keyHashes(), modelVersion: () => registry.current.version, modelOf: currentModelOf(modelsDir), privacyBudget },
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

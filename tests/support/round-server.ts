@@ -23,7 +23,7 @@ export const ROUND_PRIVACY = { sampleRate: 0.05, noiseMultiplier: 1, clipNorm: 2
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [path, port] = process.argv.slice(2);
   const app = Fastify();
-  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(await openRoundStore({ databaseUrl: process.env.PRIVET_DATABASE_URL, sqliteFile: path! })), merchantKeys, modelVersion: () => 'v1', rankerOf: () => null, privacyBudget });
+  await registerRoundRoutes(app, { coordinator: await RoundCoordinator.restore(await openRoundStore({ databaseUrl: process.env.PRIVET_DATABASE_URL, sqliteFile: path! })), merchantKeys, modelVersion: () => 'v1', modelOf: () => null, privacyBudget });
   await app.listen({ port: Number(port), host: '127.0.0.1' });
   console.log('listening');
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trainer.federated.golden_intent import ENCODER_GOLDEN, INTENT_GOLDEN, golden_intent_update
+from trainer.federated.golden_intent import DEMO_CATALOG, ENCODER_GOLDEN, INTENT_GOLDEN, golden_intent_update
 from trainer.federated.intent_client import (
     IntentLocalConfig,
     intent_local_update,
@@ -40,7 +40,9 @@ def unit_rows(n: int, dims: int, seed: int = 1) -> np.ndarray:
 def test_the_committed_golden_file_is_what_the_trainer_writes() -> None:
     head = json.loads((REPO / INTENT_GOLDEN).read_text(encoding="utf-8"))["head"]
     encoder = json.loads((REPO / ENCODER_GOLDEN).read_text(encoding="utf-8"))
-    fresh = json.loads(json.dumps(golden_intent_update(head, [case["embedding"] for case in encoder["cases"]])))
+    catalog = json.loads((REPO / DEMO_CATALOG).read_text(encoding="utf-8"))
+    embeddings = [case["embedding"] for case in encoder["cases"]]
+    fresh = json.loads(json.dumps(golden_intent_update(head, embeddings, catalog)))
     committed = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert {k: v for k, v in committed.items() if k != "cases"} == {k: v for k, v in fresh.items() if k != "cases"}
     # float64 matrix products may round differently on another CPU's kernels: a few ulps.
