@@ -159,10 +159,11 @@ export interface SearchAnswer {
   /** 'keywords' when the encoder failed to load; 'keywords-while-loading' before it has. */
   method: 'model' | 'keywords' | 'keywords-while-loading';
   /**
-   * The embedding the intent head read (of the query without its price phrase), when the model
-   * answered: kept with the search on this device for the head's federated update.
+   * The embedding the intent head read (of the query without its price phrase) and the model
+   * version whose encoder made it, when the model answered: kept with the search on this device
+   * for the head's federated update (mode contribute only).
    */
-  embedding: number[] | null;
+  embedding: { values: number[]; model: string } | null;
   ms: number;
 }
 
@@ -473,7 +474,7 @@ const api = {
       Object.assign(constraints, { tag: null, tagPhrase: null });
       items = searchResults(store.shelves, signals, { k: request.k, rules: constraints.price ? { price: constraints.price } : {} });
     }
-    return { items: cards(store, items), intents, constraints, method: 'model', embedding: Array.from(vector!), ms: performance.now() - started };
+    return { items: cards(store, items), intents, constraints, method: 'model', embedding: { values: Array.from(vector!), model: state.assets.manifest.version }, ms: performance.now() - started };
   },
 
   /** Query → category and behavioural intents with probabilities (the catalogue's head). */

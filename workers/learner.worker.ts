@@ -30,6 +30,7 @@ import { manifestCatalog } from '../src/core/manifest.ts';
 import { learnProfile, type ProfileModel } from '../src/core/profile-learning.ts';
 import { parseRanker } from '../src/core/ranker.ts';
 import { announcementMismatch } from '../src/core/round-announcement.ts';
+import { FEDERATED_MODELS, type FederatedModel } from '../src/core/round-plan.ts';
 import { openExistingPrivetDatabase, type OutboxRecord, type PrivetSchema } from '../src/store/schema.ts';
 import type { IDBPDatabase } from 'idb';
 import { ModelAssets } from '../src/widget/model-assets.ts';
@@ -68,12 +69,14 @@ const REPLY_POLL_MS = 1_000;
 /** A round not finished this long after check-in is left (as a dropout). */
 const ROUND_DEADLINE_MS = 10 * 60_000;
 
-type LearnerModel = ProfileModel & { version: string; intent: { file: string; head: IntentHead } | null };
+type LearnerModel = ProfileModel & { version: string };
 
 let model: Promise<LearnerModel | null> | null = null;
+/** The catalogue's intent head, loaded for the first intent round only (learning never needs it). */
+let intentHead: Promise<{ file: string; head: IntentHead } | null> | null = null;
 let contribution: AbortController | null = null;
 
-/** The catalogue's ranker, item matrix and intent head (Cache Storage hits: the inference worker fetched them). */
+/** The catalogue's ranker and item matrix (Cache Storage hits: the inference worker fetched them). */
 async function loadModel(init: LearnerInit): Promise<LearnerModel | null> {
   const assets = await ModelAssets.open(init.manifestUrl);
   const entry = manifestCatalog(assets.manifest, init.catalog);
@@ -82,12 +85,22 @@ async function loadModel(init: LearnerInit): Promise<LearnerModel | null> {
   const ids = new Map(items.ids.map((id, row) => [id, row]));
   return {
     version: assets.manifest.version,
-    intent: entry.intent_head ? { file: entry.intent_head, head: parseIntentHead(await assets.json<unknown>(entry.intent_head)) } : null,
     file: entry.ranker,
     weights: parseRanker(await assets.json<unknown>(entry.ranker)),
     context: { matrix: items.matrix, neighbours: null, popularity: null },
     rowOf: (id) => ids.get(id),
   };
+}
+
+/** The intent head the manifest names for the catalogue, or null when it has none or it cannot be read (then no intent round is joined). */
+async function loadIntentHead(init: LearnerInit): Promise<{ file: string; head: IntentHead } | null> {
+  try {
+    const assets = await ModelAssets.open(init.manifestUrl);
+    const file = manifestCatalog(assets.manifest, init.catalog).intent_head;
+    return file ? { file, head: parseIntentHead(await assets.json<unknown>(file)) } : null;
+  } catch {
+    return null;
+  }
 }
 
 const api = {
@@ -174,45 +187,47 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
     if (event) events.push({ key: cursor.key, event });
   }
   const outbox = await read.objectStore('outbox').getAll();
-  const lastSent = Math.max(-1, ...outbox.flatMap((r) => (r.status === 'sent' && r.lastEventKey !== undefined ? [r.lastEventKey] : [])));
-  const verdict = (roundId: string | null) => eligibility({
+  // New events count per model: a contribution to the ranker does not use up the intent head's.
+  const lastSent = (model: FederatedModel) => Math.max(-1, ...outbox.flatMap((r) => (r.status === 'sent' && (r.model ?? 'ranker') === model && r.lastEventKey !== undefined ? [r.lastEventKey] : [])));
+  const verdict = (roundId: string | null, since: number) => eligibility({
     mode,
-    newEvents: events.filter(({ key, event }) => key > lastSent && isWanted(event.type)).length,
+    newEvents: events.filter(({ key, event }) => key > since && isWanted(event.type)).length,
     idleMs: Date.now() - request.idleSince,
     decided: outbox.some((r) => r.round === roundId),
   });
   // A device that could not join any round does not even ask whether one is open.
-  const before = verdict(null);
+  const before = verdict(null, Math.min(...FEDERATED_MODELS.map(lastSent)));
   if (!before.eligible) return { status: 'ineligible', reason: before.reason };
 
   const round = await fetchOpenRound(request.endpoint, request.merchant, { onRequest: log, signal });
   if (!round) return { status: 'no-round' };
+  const intent = round.model === 'intent' ? await (intentHead ??= loadIntentHead(request)) : null;
   const mismatch = announcementMismatch(round, {
     modelVersion: loaded.version,
     catalog: request.catalog,
     models: {
       ranker: { file: loaded.file, length: federatedLength(loaded.weights) },
-      ...(loaded.intent && { intent: { file: loaded.intent.file, length: intentVector(loaded.intent.head.categoryLayer).length } }),
+      ...(intent && { intent: { file: intent.file, length: intentVector(intent.head.categoryLayer).length } }),
     },
   });
   if (mismatch) return { status: 'ineligible', reason: mismatch };
   // An intent round learns from searches that led to a product: a device without one has nothing to say.
-  const searches = loaded.intent && round.model === 'intent'
-    ? intentRows(events.map((e) => e.event), loaded.intent.head.categories, loaded.intent.head.categoryLayer.cols, MAX_CONTRIBUTION_ROWS)
+  const searches = intent
+    ? intentRows(events.map((e) => e.event), { version: loaded.version, categories: intent.head.categories, dims: intent.head.categoryLayer.cols }, MAX_CONTRIBUTION_ROWS)
     : [];
   if (round.model === 'intent' && searches.length === 0) return { status: 'ineligible', reason: 'no search on this device led to a product: nothing for the intent head to learn' };
   if (Date.now() >= round.checkInUntil) return { status: 'ineligible', reason: 'the round no longer admits clients' };
-  const now = verdict(round.roundId);
+  const now = verdict(round.roundId, lastSent(round.model));
   if (!now.eligible) return { status: 'no-round', reason: now.reason };
 
   // The draw is recorded before anything is sent: whatever happens next, no second draw in this round.
   const joins = sampledIn(round.privacy.sampleRate, crypto.getRandomValues(new Uint32Array(2)));
-  const record: OutboxRecord = { round: round.roundId, createdAt: Date.now(), status: joins ? 'sending' : 'sampled-out', bytes: 0 };
+  const record: OutboxRecord = { round: round.roundId, model: round.model, createdAt: Date.now(), status: joins ? 'sending' : 'sampled-out', bytes: 0 };
   const key = await db.add('outbox', record);
   if (!joins) return { status: 'sampled-out', roundId: round.roundId };
 
   const update = round.model === 'intent'
-    ? intentLocalUpdate(loaded.intent!.head.categoryLayer, searches)
+    ? intentLocalUpdate(intent!.head.categoryLayer, searches)
     : localUpdate(loaded.weights, loaded.context.matrix, trainingRows(wantedItems(events.map((e) => e.event), loaded.rowOf), loaded.weights.maxHistory, MAX_CONTRIBUTION_ROWS));
   const input = encodeUpdate(update, { length: round.length, clip: round.privacy.clipNorm, scale: round.fixedPoint.scale });
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(ROUND_DEADLINE_MS)]);

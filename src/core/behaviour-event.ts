@@ -21,10 +21,19 @@ export interface BehaviourEvent {
    * running the encoder again. Never leaves the device; erased with the query.
    */
   embedding?: number[];
+  /** The model version whose encoder made `embedding`: another version's head reads another space. */
+  embeddedBy?: string;
   /** The product's category path, top level first, where the page knew it (a search result chosen). */
   category?: string[];
   /** Which shelf or element it happened in ("similar", "search"). */
   placement?: string;
+}
+
+/** The event as kept where the shopper has not chosen to contribute: without the query's embedding, which only contributions read. */
+export function withoutEmbedding(event: BehaviourEvent): BehaviourEvent {
+  if (event.embedding === undefined && event.embeddedBy === undefined) return event;
+  const { embedding: _embedding, embeddedBy: _by, ...rest } = event;
+  return rest;
 }
 
 /** The events that say the shopper wanted an item: the shelves' history and what the learner learns from. */
@@ -41,7 +50,7 @@ export function readEvent(value: unknown): BehaviourEvent | null {
   if (typeof value !== 'object' || value === null) return null;
   const record = value as Record<string, unknown>;
   if (!isEventType(record.type) || typeof record.at !== 'number' || !Number.isFinite(record.at)) return null;
-  if (!optionalString(record.itemId) || !optionalString(record.query) || !optionalString(record.placement)) return null;
+  if (!optionalString(record.itemId) || !optionalString(record.query) || !optionalString(record.placement) || !optionalString(record.embeddedBy)) return null;
   if (!optionalStrings(record.itemIds) || !optionalStrings(record.category)) return null;
   if (record.embedding !== undefined && !(Array.isArray(record.embedding) && record.embedding.every(Number.isFinite))) return null;
   return record as unknown as BehaviourEvent;

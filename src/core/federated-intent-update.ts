@@ -9,7 +9,7 @@
  * does the ranker's. Checked against PyTorch on tests/golden/federated-intent-update.json.
  */
 import { isWanted, type BehaviourEvent } from './behaviour-event.ts';
-import { checkTraining, DEFAULT_LOCAL_TRAINING, type LocalTraining } from './federated-update.ts';
+import { checkTraining, type LocalTraining } from './federated-update.ts';
 import type { IntentLayer } from './intent-head.ts';
 import { softmax } from './softmax.ts';
 
@@ -20,25 +20,30 @@ export interface IntentRow {
   label: number;
 }
 
+/** The browser's local training of the intent layer: trainer/federated/intent_client.py IntentLocalConfig's defaults. */
+export const DEFAULT_INTENT_TRAINING: Readonly<LocalTraining> = Object.freeze({ steps: 3, learningRate: 0.5 });
+
 /** A product's category intent, the head's label for it: its category path's first two levels (trainer.catalog_queries.intent_of). */
 export function intentOf(category: readonly string[]): string {
   return category.slice(0, 2).join(' > ');
 }
 
 /**
- * The rows a device learns the intent head from: each search whose embedding was kept, labelled
- * with the category intent of the product the shopper then chose from its results (the next
- * wanted event placed 'search' that names its category, before any other search). Searches
- * that led nowhere, and products in a category the head does not know, give no row. The most
- * recent `limit` rows.
+ * The rows a device learns the intent head from: each search whose embedding was kept by model
+ * version `version`'s encoder, labelled with the category intent of the product the shopper
+ * then chose from its results (the next wanted event placed 'search' that names its category,
+ * before any other search). Searches that led nowhere, embeddings of another version (a new
+ * encoder reads queries into another space), and products in a category the head does not
+ * know give no row. The most recent `limit` rows.
  */
-export function intentRows(events: readonly BehaviourEvent[], categories: readonly string[], dims: number, limit: number): IntentRow[] {
+export function intentRows(events: readonly BehaviourEvent[], head: { version: string; categories: readonly string[]; dims: number }, limit: number): IntentRow[] {
+  const { version, categories, dims } = head;
   const labelOf = new Map(categories.map((name, index) => [name, index]));
   const rows: IntentRow[] = [];
   let pending: number[] | null = null;
   for (const event of events) {
     if (event.type === 'search') {
-      pending = event.embedding?.length === dims ? event.embedding : null;
+      pending = event.embeddedBy === version && event.embedding?.length === dims ? event.embedding : null;
       continue;
     }
     if (!pending || !isWanted(event.type) || event.placement !== 'search' || !event.category) continue;
@@ -73,7 +78,7 @@ function checkRows(layer: IntentLayer, rows: readonly IntentRow[]): void {
 }
 
 /** The trained layer minus `layer` after `training.steps` full-batch steps on `rows`. */
-export function intentLocalUpdate(layer: IntentLayer, rows: readonly IntentRow[], training: LocalTraining = DEFAULT_LOCAL_TRAINING): Float64Array {
+export function intentLocalUpdate(layer: IntentLayer, rows: readonly IntentRow[], training: LocalTraining = DEFAULT_INTENT_TRAINING): Float64Array {
   checkTraining(training, 'federated intent update');
   checkRows(layer, rows);
   const { rows: categories, cols: dims } = layer;

@@ -17,7 +17,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { federatedFile, MANIFEST_KEY } from '../core/federated-files.ts';
+import { federatedFile, MANIFEST_KEY, type FederatedFile } from '../core/federated-files.ts';
 import { decodeSum, l2Norm } from '../core/fixed-point.ts';
 import { gaussianNoise, uniformFrom } from '../core/gaussian-noise.ts';
 import { withCatalogFile, type DpGuarantee, type ModelManifest } from '../core/manifest.ts';
@@ -186,7 +186,13 @@ export class FederatedPublisher {
       return skipped;
     };
     if (!entry || entry[key] !== task.file) return skip(`catalogue "${catalog}" no longer uses ${model} ${task.file} (now ${entry?.[key] ?? 'none'})`);
-    const file = federatedFile(model, JSON.parse(readFileSync(join(versionDir, task.file), 'utf8')));
+    let file: FederatedFile;
+    try {
+      file = federatedFile(model, JSON.parse(readFileSync(join(versionDir, task.file), 'utf8')));
+    } catch (error) {
+      // Retrying would block every later round, of every model and merchant, behind this one.
+      return skip(`${model} ${task.file} could not be read: ${(error as Error).message}`);
+    }
     const { length } = file;
     if (length !== config.length) return skip(`round length ${config.length} is not ${model} ${task.file}'s ${length}`);
 

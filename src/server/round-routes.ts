@@ -103,6 +103,8 @@ function parseOpen(value: unknown, modelOf: FederationOptions['modelOf'], now: n
     task = { catalog: parsed.catalog, model: model as FederatedModel, file: current.file };
     length = current.length;
   } else {
+    // A bare sum trains nothing: a model named without its catalogue is a mistake, not a sum that spends ε.
+    if (parsed.model !== undefined) throw new HttpError(400, 'model needs the catalogue whose model it is: give "catalog" too');
     length = wholeNumber(parsed.length, 'length', 1, MAX_ROUND_LENGTH);
   }
   const tolerance = (parsed.tolerance ?? DEFAULT_TOLERANCE) as SecAggTolerance;

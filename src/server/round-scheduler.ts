@@ -33,10 +33,13 @@ export function phaseDue(round: OpenRound, now: number, phaseSeconds: number): b
 export class RoundScheduler {
   /**
    * By schedule: a merchant may run several (its catalogue's ranker and its intent head). They
-   * take turns, since a merchant has at most one round open at a time.
+   * take turns: the scheduler opens a merchant's next round only when none of its rounds is
+   * open, from the due schedule that opened least recently.
    */
   readonly #lastOpened = new Map<RoundSchedule, number>();
   readonly #lastRefusal = new Map<RoundSchedule, string>();
+  /** Which schedule opened each round this process opened: its phases run at that schedule's length. */
+  readonly #openedBy = new Map<string, RoundSchedule>();
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
 
@@ -69,30 +72,40 @@ export class RoundScheduler {
   async #tick(): Promise<void> {
     const coordinator: RoundCoordinator = this.federation.coordinator;
     const now = this.now();
-    for (const schedule of this.schedules) {
-      const open = coordinator.openRounds().filter((r) => r.merchant === schedule.merchant);
-      for (const round of open) {
-        if (!phaseDue(round, now, schedule.phaseSeconds)) continue;
-        try {
-          const summary = await coordinator.advance(round.id, round.merchant);
-          const entry = { round: round.id, merchant: round.merchant, phase: summary.phase, ...(summary.result && { survivors: summary.result.survivors.length }) };
-          if (summary.phase === 'aborted') this.log.warn({ ...entry, reason: summary.abortReason }, 'round aborted');
-          else this.log.info(entry, summary.phase === 'finished' ? 'round completed' : 'round phase closed');
-          if (summary.phase === 'finished') await this.onCompleted();
-        } catch (error) {
-          this.log.warn({ round: round.id, error: (error as Error).message }, 'round could not advance');
-        }
+    const merchants = new Set(this.schedules.map((s) => s.merchant));
+    // Each open round once, with the phase length of the schedule that opened it (the merchant's
+    // first schedule for a round this process did not open: one from before a restart, or the
+    // merchant's own).
+    for (const round of coordinator.openRounds().filter((r) => merchants.has(r.merchant))) {
+      const schedule = this.#openedBy.get(round.id) ?? this.schedules.find((s) => s.merchant === round.merchant)!;
+      if (!phaseDue(round, now, schedule.phaseSeconds)) continue;
+      try {
+        const summary = await coordinator.advance(round.id, round.merchant);
+        const entry = { round: round.id, merchant: round.merchant, phase: summary.phase, ...(summary.result && { survivors: summary.result.survivors.length }) };
+        if (summary.phase === 'aborted' || summary.phase === 'finished') this.#openedBy.delete(round.id);
+        if (summary.phase === 'aborted') this.log.warn({ ...entry, reason: summary.abortReason }, 'round aborted');
+        else this.log.info(entry, summary.phase === 'finished' ? 'round completed' : 'round phase closed');
+        if (summary.phase === 'finished') await this.onCompleted();
+      } catch (error) {
+        this.log.warn({ round: round.id, error: (error as Error).message }, 'round could not advance');
       }
-      const last = this.#lastOpened.get(schedule) ?? -Infinity;
-      if (open.length > 0 || now - last < schedule.everySeconds * 1000) continue;
+    }
+    // Then, for each merchant with no round open, the due schedule that opened least recently.
+    for (const merchant of merchants) {
+      if (coordinator.openRounds().some((r) => r.merchant === merchant)) continue;
+      const last = (s: RoundSchedule) => this.#lastOpened.get(s) ?? -Infinity;
+      const due = this.schedules.filter((s) => s.merchant === merchant && now - last(s) >= s.everySeconds * 1000);
+      const schedule = due.reduce<RoundSchedule | null>((oldest, s) => (oldest === null || last(s) < last(oldest) ? s : oldest), null);
+      if (!schedule) continue;
       this.#lastOpened.set(schedule, now);
       try {
         const opened = await openRound(this.federation, schedule.merchant, schedule.round, crypto.randomUUID());
+        this.#openedBy.set(opened.roundId, schedule);
         this.#lastRefusal.delete(schedule);
-        this.log.info({ round: opened.roundId, merchant: schedule.merchant, epsilon: opened.privacy.cumulativeEpsilon, checkInUntil: opened.plan.checkInUntil }, 'round opened');
+        this.log.info({ round: opened.roundId, merchant, model: opened.plan.task?.model ?? null, epsilon: opened.privacy.cumulativeEpsilon, checkInUntil: opened.plan.checkInUntil }, 'round opened');
       } catch (error) {
         const reason = (error as Error).message;
-        if (this.#lastRefusal.get(schedule) !== reason) this.log.warn({ merchant: schedule.merchant, reason }, 'round not opened');
+        if (this.#lastRefusal.get(schedule) !== reason) this.log.warn({ merchant, reason }, 'round not opened');
         this.#lastRefusal.set(schedule, reason);
       }
     }

@@ -10,7 +10,7 @@
  * merchant default of `off` writes nothing at all (docs/privacy.md).
  */
 import { deleteDB, type IDBPDatabase } from 'idb';
-import { readEvent, type BehaviourEvent } from '../core/behaviour-event.ts';
+import { readEvent, withoutEmbedding, type BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Mode } from '../core/modes.ts';
 import { checkRetention, DEFAULT_RETENTION, retentionCutoff, type RetentionPolicy } from '../core/retention.ts';
 import { DB_NAME, openExistingPrivetDatabase, openPrivetDatabase, privetDatabaseExists, STORES, type HealthRecord, type PrivetSchema, type ProfileRecord, type RequestRecord, type StoreName } from './schema.ts';
@@ -48,7 +48,7 @@ class MemoryStore implements BehaviourStore {
   readonly #requests: RequestRecord[] = [];
   constructor(readonly retention: RetentionPolicy) {}
   async add(event: BehaviourEvent) {
-    this.#events.push(event);
+    this.#events.push(withoutEmbedding(event)); // mode off contributes nothing
     if (this.#events.length > this.retention.maxEvents) this.#events.shift();
   }
   async recent(limit: number) {
@@ -164,7 +164,7 @@ class IndexedDbStore implements BehaviourStore {
   }
 
   #keepInMemory(event: BehaviourEvent) {
-    this.#overflow.push(event);
+    this.#overflow.push(withoutEmbedding(event)); // only the learner reads embeddings, and only from the database
     if (this.#overflow.length > this.retention.maxEvents) this.#overflow.shift();
   }
 
@@ -172,13 +172,16 @@ class IndexedDbStore implements BehaviourStore {
    * Adds the event and applies retention in the same transaction, so the store never
    * outgrows its policy: expired events go, and a profile not updated within the time to
    * live goes with them (it was learned from them). The consent is read in the same
-   * transaction: if another tab chose `off` meanwhile, nothing is written.
+   * transaction: if another tab chose `off` meanwhile, nothing is written, and a search's
+   * embedding is kept only while the saved choice is `contribute` (only contributions read it;
+   * a merchant's default is not the shopper's choice).
    */
   async #addAndPrune(event: BehaviourEvent) {
     const tx = (await this.#write()).transaction(['events', 'profile', 'consent'], 'readwrite');
     if (await this.#refusedByConsent(tx)) return this.#keepInMemory(event);
     const events = tx.objectStore('events');
-    quietly(events.add(event));
+    const contributing = (await tx.objectStore('consent').get('mode'))?.mode === 'contribute';
+    quietly(events.add(contributing ? event : withoutEmbedding(event)));
     const cutoff = retentionCutoff(Date.now(), this.retention);
     for (let cursor = await events.index('at').openCursor(IDBKeyRange.upperBound(cutoff, true)); cursor; cursor = await cursor.continue()) quietly(cursor.delete());
     const profile = tx.objectStore('profile');
@@ -356,7 +359,16 @@ export async function openBehaviourStore(merchantDefault: Mode, retention: Reten
 export async function chooseMode(mode: Mode, retention: RetentionPolicy = DEFAULT_RETENTION): Promise<BehaviourStore> {
   if (mode === 'off') await eraseBehaviour();
   const db = await openPrivetDatabase();
-  await db.put('consent', { mode, at: Date.now() }, 'mode');
+  const tx = db.transaction(['consent', 'events'], 'readwrite');
+  quietly(tx.objectStore('consent').put({ mode, at: Date.now() }, 'mode'));
+  // Leaving `contribute`: the searches' embeddings were kept for contributions only.
+  if (mode !== 'contribute') {
+    for (let cursor = await tx.objectStore('events').openCursor(); cursor; cursor = await cursor.continue()) {
+      const event = cursor.value as BehaviourEvent;
+      if (event.embedding !== undefined) quietly(cursor.update(withoutEmbedding(event)));
+    }
+  }
+  await tx.done;
   if (mode === 'off') {
     db.close();
     return new MemoryStore(retention);

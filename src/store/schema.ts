@@ -8,6 +8,7 @@ import type { LoggedRequest } from '../core/audit-report.ts';
 import type { BehaviourEvent } from '../core/behaviour-event.ts';
 import type { Mode } from '../core/modes.ts';
 import type { PersonalProfile } from '../core/profile-learning.ts';
+import type { FederatedModel } from '../core/round-plan.ts';
 
 export const DB_NAME = 'privet';
 export const SCHEMA_VERSION = 2;
@@ -24,6 +25,8 @@ export type RequestRecord = LoggedRequest;
  */
 export interface OutboxRecord {
   round: string;
+  /** The model the round trained (records from before intent rounds: the ranker). */
+  model?: FederatedModel;
   createdAt: number;
   /** sampled-out: the Poisson draw left it out; sent: it took part to the end; stopped: it dropped out. */
   status: 'sampled-out' | 'sending' | 'sent' | 'stopped';

@@ -242,9 +242,7 @@ export class WidgetEngine {
 
   async track(event: Omit<BehaviourEvent, 'at'> & { at?: number }): Promise<void> {
     const store = await this.#store;
-    // A search's embedding serves only the intent head's federated update: kept in mode contribute alone.
-    const { embedding, ...rest } = event;
-    await store.add({ ...rest, ...(embedding && store.mode === 'contribute' && { embedding }), at: event.at ?? Date.now() });
+    await store.add({ ...event, at: event.at ?? Date.now() });
     if (persistent(store.mode) && isWanted(event.type)) this.#learnSoon();
   }
 

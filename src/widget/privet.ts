@@ -46,14 +46,17 @@ configure(readConfig(ownScript(import.meta.url), import.meta.url));
 // machine): do it while the page is idle, not inside the first shelf's render.
 (globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200)))(() => formatPrice(0));
 
-function track(event: Omit<BehaviourEvent, 'at'>): Promise<void> {
-  if (!TRACKABLE.includes(event.type)) {
-    warn(`privet.track: unknown event type "${event.type}"; expected one of ${TRACKABLE.join(', ')}`);
+function track({ type, itemId, query, placement }: Parameters<PrivetApi['track']>[0]): Promise<void> {
+  if (!TRACKABLE.includes(type)) {
+    warn(`privet.track: unknown event type "${type}"; expected one of ${TRACKABLE.join(', ')}`);
     return Promise.resolve();
   }
+  // Only the public fields: a query's embedding and a result's category come from the widget's
+  // own search box, so no script on the page can plant rows for the intent head's update.
+  const event: Omit<BehaviourEvent, 'at'> = { type, ...(itemId !== undefined && { itemId }), ...(query !== undefined && { query }), ...(placement !== undefined && { placement }) };
   return loadEngine()
     .then((engine) => engine.track(event))
-    .catch((err: unknown) => warn(`could not record a ${event.type} event (${(err as Error).message})`));
+    .catch((err: unknown) => warn(`could not record a ${type} event (${(err as Error).message})`));
 }
 
 async function openPrivacyPanel(): Promise<void> {

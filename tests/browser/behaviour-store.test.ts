@@ -98,6 +98,27 @@ describe('the behaviour store in IndexedDB', () => {
     expect(schema).toEqual([{ key: 'schema', value: { version: 2, migrations: [{ from: 0, to: 2, at: expect.any(Number) }] } }]);
   });
 
+  it('keeps a search\'s embedding only while the shopper\'s saved choice is contribute, and drops every one on leaving it', async () => {
+    const stored = await page.evaluate(async () => {
+      const probe = window.storeProbe;
+      const search = (query: string) => ({ type: 'search' as const, at: Date.now(), query, placement: 'search', embedding: [0.6, 0.8], embeddedBy: 'v1' });
+      const embedded = async () => (await probe.contents())[0]!.records.map((r) => (r.value as { query?: string; embedding?: number[] }))
+        .filter((e) => e.query).map((e) => [e.query, e.embedding !== undefined]);
+      await probe.open(); // the merchant's default (local here) is not the shopper's choice
+      await probe.add([search('no choice yet')]);
+      await probe.choose('contribute');
+      await probe.add([search('contributing')]);
+      const whileContributing = await embedded();
+      await probe.choose('local');
+      const afterLeaving = await embedded();
+      await probe.add([search('local')]);
+      return { whileContributing, afterLeaving, local: await embedded() };
+    });
+    expect(stored.whileContributing).toEqual([['no choice yet', false], ['contributing', true]]);
+    expect(stored.afterLeaving).toEqual([['no choice yet', false], ['contributing', false]]);
+    expect(stored.local).toEqual([['no choice yet', false], ['contributing', false], ['local', false]]);
+  });
+
   it('evicts events past their time to live under a controlled clock, and the oldest beyond the count cap', async () => {
     const start = Date.UTC(2026, 0, 1);
     await page.clock.install({ time: start });

@@ -162,7 +162,7 @@ describe('merchant dashboard', () => {
     expect(await row(page, 'rounds', 'data-round-id', rounds.completed).locator('[data-col="model"]').textContent()).toBe('ranker');
     expect(await page.getByTestId('privacy-summary').textContent()).toContain(`${two.toFixed(2)} of a budget of 8 at δ 0.000001, over 2 rounds`);
     // What the manifest publishes with the ranker: the ε of the rounds folded into it (one).
-    expect(await page.getByTestId('published-guarantees').textContent()).toContain(`catalogue demo's ranker and intent head: ε ${one.toFixed(2)}, δ 0.000001 over 1 round.`);
+    expect(await page.getByTestId('published-guarantees').textContent()).toContain(`catalogue demo's federated models (ranker and intent head): ε ${one.toFixed(2)}, δ 0.000001 over 1 round.`);
 
     // The plot: one point per round that was not aborted, oldest left, all under the budget line.
     const points = await page.locator('[data-testid="epsilon-plot"] circle.point').evaluateAll((circles) =>

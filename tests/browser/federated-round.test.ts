@@ -141,7 +141,7 @@ describe('a browser in mode contribute in a real federated round', () => {
     await expect.poll(async () => ((await stores(page)).outbox?.[0]?.value as { status?: string } | undefined)?.status, { timeout: 30_000 }).toBe('sent');
     const device = await stores(page);
     const outbox = device.outbox!.map((r) => r.value as { round: string; status: string; bytes: number; lastEventKey: number });
-    expect(outbox).toEqual([expect.objectContaining({ round: roundId, status: 'sent' })]);
+    expect(outbox).toEqual([expect.objectContaining({ round: roundId, model: 'ranker', status: 'sent' })]);
     const ids: string[] = JSON.parse(readFileSync(join(versionDir(manifest), entry.ids), 'utf8'));
     const rowOf = new Map(ids.map((id, row) => [id, row]));
     const events = device.events!.filter((r) => (r.key as number) <= outbox[0]!.lastEventKey).map((r) => readEvent(r.value)!);
@@ -220,12 +220,12 @@ describe('a browser in mode contribute in a real federated round', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${server.origin}/product/${chosen}`);
-    for (const product of products.slice(0, 4)) await page.evaluate((itemId) => window.privet.track({ type: 'view', itemId }), product.id);
 
     // Kept on the device: the search with its embedding, the click with the product's category.
     const kept = (await stores(page)).events!.map((r) => readEvent(r.value)!);
     const search = kept.find((e) => e.type === 'search' && e.query === QUERY)!;
     expect(search.embedding).toHaveLength(head.categoryLayer.cols);
+    expect(search.embeddedBy).toBe(manifest.version);
     expect(Math.hypot(...search.embedding!)).toBeCloseTo(1, 3);
     const category = catalog.products.find((p) => p.id === chosen)!.category;
     expect(kept).toContainEqual(expect.objectContaining({ type: 'click', itemId: chosen, category, placement: 'search' }));
@@ -248,9 +248,11 @@ describe('a browser in mode contribute in a real federated round', () => {
     expect(await advance(roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 4 });
 
     // The browser's intent update, recomputed from the searches it stored, with the same core functions.
-    await expect.poll(async () => ((await stores(page)).outbox?.map((r) => r.value as { round: string; status: string }).find((r) => r.round === roundId))?.status, { timeout: 30_000 }).toBe('sent');
+    const outboxRecord = async () => (await stores(page)).outbox?.map((r) => r.value as { round: string; status: string; model: string }).find((r) => r.round === roundId);
+    await expect.poll(async () => (await outboxRecord())?.status, { timeout: 30_000 }).toBe('sent');
+    expect(await outboxRecord()).toMatchObject({ model: 'intent' });
     const events = (await stores(page)).events!.map((r) => readEvent(r.value)!);
-    const rows = intentRows(events, head.categories, head.categoryLayer.cols, MAX_CONTRIBUTION_ROWS);
+    const rows = intentRows(events, { version: manifest.version, categories: head.categories, dims: head.categoryLayer.cols }, MAX_CONTRIBUTION_ROWS);
     expect(rows).toEqual([{ embedding: Float32Array.from(search.embedding!), label: head.categories.indexOf(category.slice(0, 2).join(' > ')) }]);
     const browserInput = encodeUpdate(intentLocalUpdate(head.categoryLayer, rows), fixedPoint);
     expect(browserInput.some((v) => v !== 0)).toBe(true);
@@ -267,5 +269,11 @@ describe('a browser in mode contribute in a real federated round', () => {
     }
     const masked = decodeClientMessage('masked-input', uploads[3]!.body!).masked;
     expect(masked.filter((v, i) => v === browserInput[i]).length).toBeLessThan(intentLength / 1000);
+
+    // Leaving contribute drops the embeddings: nothing reads them in mode local.
+    await page.evaluate(() => window.privet.setMode('local'));
+    const after = (await stores(page)).events!.map((r) => readEvent(r.value)!);
+    expect(after.filter((e) => e.embedding !== undefined)).toEqual([]);
+    expect(after.some((e) => e.type === 'search' && e.query === QUERY)).toBe(true);
   });
 });

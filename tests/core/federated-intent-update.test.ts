@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BehaviourEvent } from '../../src/core/behaviour-event.ts';
-import { intentLocalUpdate, intentOf, intentRows, intentVector, withIntentVector, type IntentRow } from '../../src/core/federated-intent-update.ts';
+import { DEFAULT_INTENT_TRAINING, intentLocalUpdate, intentOf, intentRows, intentVector, withIntentVector, type IntentRow } from '../../src/core/federated-intent-update.ts';
 import { parseIntentHead } from '../../src/core/intent-head.ts';
 import { readJson, repoRoot } from '../support/models.ts';
 
@@ -12,6 +12,7 @@ interface IntentGolden {
   rows: { embedding: number[]; label: number }[];
   cases: { steps: number; lr: number; delta: string }[];
   intent_of: { category: string[]; intent: string }[];
+  defaults: { steps: number; lr: number };
 }
 
 const golden = readJson(join(repoRoot, 'tests/golden/federated-intent-update.json')) as IntentGolden;
@@ -46,6 +47,10 @@ describe('a browser\'s federated update of the intent head', () => {
     expect(worstDifference(delta, expected)).toBeLessThanOrEqual(1e-12);
   });
 
+  it('trains with the trainer\'s defaults when given no settings', () => {
+    expect(DEFAULT_INTENT_TRAINING).toEqual({ steps: golden.defaults.steps, learningRate: golden.defaults.lr });
+  });
+
   it('depends on every row: one row fewer changes the update', () => {
     const all = intentLocalUpdate(layer, rows);
     expect(worstDifference(intentLocalUpdate(layer, rows.slice(1)), all)).toBeGreaterThan(1e-4);
@@ -70,7 +75,8 @@ describe('the rows a device learns the intent head from', () => {
 
   const categories = ['Kitchen > Cookware', 'Kitchen > Knives', 'Tools > Hand Tools'];
   const unit = (angle: number) => [Math.cos(angle), Math.sin(angle), 0];
-  const search = (angle: number, at: number): BehaviourEvent => ({ type: 'search', at, query: `q${at}`, embedding: unit(angle), placement: 'search' });
+  const head = { version: 'v2', categories, dims: 3 };
+  const search = (angle: number, at: number): BehaviourEvent => ({ type: 'search', at, query: `q${at}`, embedding: unit(angle), embeddedBy: 'v2', placement: 'search' });
   const chose = (category: string[], at: number, type: BehaviourEvent['type'] = 'click'): BehaviourEvent => ({ type, at, itemId: `p${at}`, category, placement: 'search' });
 
   it('pairs each search with the category of the product chosen from its results', () => {
@@ -78,7 +84,7 @@ describe('the rows a device learns the intent head from', () => {
       search(0.1, 1), { type: 'impression', at: 1, itemIds: ['x'], placement: 'similar' }, chose(['Kitchen', 'Knives', 'Chef'], 2),
       search(0.2, 3), chose(['Tools', 'Hand Tools'], 4, 'add_to_cart'),
     ];
-    const rows = intentRows(events, categories, 3, 20);
+    const rows = intentRows(events, head, 20);
     expect(rows.map((r) => r.label)).toEqual([1, 2]);
     expect(Array.from(rows[0]!.embedding)).toEqual(Array.from(Float32Array.from(unit(0.1))));
   });
@@ -90,13 +96,14 @@ describe('the rows a device learns the intent head from', () => {
       search(0.4, 6), chose(['Garden', 'Seeds'], 7), // the head knows no such category
       { type: 'search', at: 8, query: 'words only', placement: 'search' }, chose(['Kitchen', 'Knives'], 9), // searched without the model
       { ...search(0.5, 10), embedding: [1, 0] }, chose(['Kitchen', 'Knives'], 11), // another encoder's width
-      chose(['Kitchen', 'Knives'], 12), // no search before it
+      { ...search(0.6, 12), embeddedBy: 'v1' }, chose(['Kitchen', 'Knives'], 13), // the last version's encoder: another space
+      chose(['Kitchen', 'Knives'], 14), // no search before it
     ];
-    expect(intentRows(events, categories, 3, 20)).toEqual([{ embedding: Float32Array.from(unit(0.2)), label: 0 }]);
+    expect(intentRows(events, head, 20)).toEqual([{ embedding: Float32Array.from(unit(0.2)), label: 0 }]);
   });
 
   it('keeps the most recent rows up to the limit', () => {
     const events = Array.from({ length: 5 }, (_, i) => [search(i, 2 * i), chose(['Kitchen', i % 2 ? 'Knives' : 'Cookware'], 2 * i + 1)]).flat();
-    expect(intentRows(events, categories, 3, 2).map((r) => r.embedding[0])).toEqual([Math.fround(Math.cos(3)), Math.fround(Math.cos(4))]);
+    expect(intentRows(events, head, 2).map((r) => r.embedding[0])).toEqual([Math.fround(Math.cos(3)), Math.fround(Math.cos(4))]);
   });
 });

@@ -171,6 +171,24 @@ describe('FederatedPublisher', () => {
     await store.close();
   });
 
+  it('skips a round whose file cannot be read, with the reason, and goes on with the next', async () => {
+    const models = modelsCopy();
+    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
+    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
+    const { versionDir } = currentVersion(models);
+    const ranker = currentModelOf(models)('demo', 'ranker')!;
+    const intent = currentModelOf(models)('demo', 'intent')!;
+    await completedRound(store, 'r-intent', intent.file, intent.length, 1000, false, 'intent');
+    await completedRound(store, 'r-ranker', ranker.file, ranker.length, 2000);
+    writeFileSync(join(versionDir, intent.file), '{"format": 1, "categories": "damaged"}');
+    const applied = await new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 }).catchUp(store);
+    expect(applied).toEqual([
+      expect.objectContaining({ roundId: 'r-intent', file: null, skipped: expect.stringMatching(/could not be read: intent head: "categories" must be a list of names/) }),
+      expect.objectContaining({ roundId: 'r-ranker', skipped: null }),
+    ]);
+    await store.close();
+  });
+
   it('reads the state a server wrote before the intent head was federated', async () => {
     const models = modelsCopy();
     const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
@@ -179,14 +197,27 @@ describe('FederatedPublisher', () => {
     await completedRound(store, 'r1', base.file, base.length, 1000);
     await new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 }).catchUp(store);
     const path = join(data, 'federated', 'demo', 'demo.json');
-    const state = JSON.parse(readFileSync(path, 'utf8')) as { file: string; applied: { file: string | null; model?: string }[] };
+    const state = JSON.parse(readFileSync(path, 'utf8')) as { file: string; m: string; v: string; applied: { file: string | null; model?: string }[] };
     const { file, ...rest } = state;
     writeFileSync(path, JSON.stringify({ ...rest, ranker: file, applied: state.applied.map(({ file: published, model: _model, ...a }) => ({ ...a, ranker: published })) }));
     const again = new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 });
     expect(again.history('demo', 'demo')).toEqual([expect.objectContaining({ roundId: 'r1', model: 'ranker', file })]);
-    await completedRound(store, 'r2', file, base.length, 2000);
-    // Its moments carry on from the old state: r2 is applied to the ranker r1 published.
-    expect(await again.catchUp(store)).toEqual([expect.objectContaining({ roundId: 'r2', skipped: null })]);
+    const { sum, config, plan } = await completedRound(store, 'r2', file, base.length, 2000);
+    const publishing = new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6, randomBytes: seededBytes('legacy') });
+    const [second] = await publishing.catchUp(store);
+    expect(second).toMatchObject({ roundId: 'r2', skipped: null });
+    // r2 stepped from the ranker r1 published with r1's moments, read from the old state.
+    const { versionDir } = currentVersion(models);
+    const float64 = (base64: string) => {
+      const bytes = Buffer.from(base64, 'base64');
+      return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    };
+    const moments = { m: float64(state.m), v: float64(state.v) };
+    const afterFirst = parseRanker(JSON.parse(readFileSync(join(versionDir, file), 'utf8')));
+    const mean = noisyMean(decodeSum(sum, 3, config), gaussianNoise(base.length, 0.5, uniformFrom(seededBytes('legacy'))), plan.expectedCohort);
+    const expected = fedadam(federatedVector(afterFirst), mean, moments, rankerSettings(afterFirst.dims * afterFirst.inputDims, base.length)).params;
+    const published = parseRanker(JSON.parse(readFileSync(join(versionDir, second!.file!), 'utf8')));
+    expect(Array.from(federatedVector(published))).toEqual(Array.from(expected, (x) => Math.fround(x)));
     await store.close();
   });
 

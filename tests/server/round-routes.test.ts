@@ -64,6 +64,7 @@ describe('round API', () => {
     const open = async (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ privacy: ROUND_PRIVACY, ...body }) });
     expect((await (await open({ catalog: 'nope' })).json()).error).toMatch(/catalogue "nope" has no ranker/);
     expect((await (await open({ catalog: 'plain', model: 'intent' })).json()).error).toMatch(/catalogue "plain" has no intent head/);
+    expect((await (await open({ length: 30, model: 'intent' })).json()).error).toMatch(/model needs the catalogue/);
     const unknownModel = await open({ catalog: 'demo', model: 'encoder' });
     expect(unknownModel.status).toBe(400);
     expect((await unknownModel.json()).error).toMatch(/model/);

@@ -108,7 +108,7 @@ describe('RoundScheduler', () => {
     after.advanceClock(1_000);
     await after.scheduler.tick();
     // Nobody shared keys: the phase ended on time and the round aborted cleanly.
-    expect(after.log.entries.at(-1)).toMatchObject({ level: 'warn', message: 'round aborted', entry: { round: roundId } });
+    expect(after.log.entries).toContainEqual(expect.objectContaining({ level: 'warn', message: 'round aborted', entry: expect.objectContaining({ round: roundId }) }));
   });
 
   it('aborts a round nobody joined, then opens the next one a period later', async () => {

@@ -64,6 +64,7 @@ def golden_intent_update(head: dict[str, Any], embeddings: list[list[float]],
         "cases": [{"steps": c.steps, "lr": c.lr,
                    "delta": encode_float64(intent_local_update(weight, bias, x, labels, c))} for c in CONFIGS],
         "intent_of": golden_intents_of(catalog),
+        "defaults": {"steps": IntentLocalConfig().steps, "lr": IntentLocalConfig().lr},
     }
 
 
