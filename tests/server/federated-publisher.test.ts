@@ -36,6 +36,14 @@ function modelsCopy(): string {
   return dir;
 }
 
+/** A models copy, a fresh data folder and round log, and the demo catalogue's ranker and intent head as the round API sees them. */
+function bothModels() {
+  const models = modelsCopy();
+  const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
+  const model = currentModelOf(models);
+  return { models, data, store: new SqliteRoundStore(join(data, 'rounds.sqlite')), versionDir: currentVersion(models).versionDir, ranker: model('demo', 'ranker')!, intent: model('demo', 'intent')! };
+}
+
 /** Three clients' updates as SecAgg+ would leave their sum: the exact ring sum of their codes. */
 async function completedRound(store: SqliteRoundStore, id: string, file: string, length: number, at: number, cheat = false, model: 'ranker' | 'intent' = 'ranker') {
   const plan: RoundPlan = { task: { catalog: 'demo', model, file }, expectedCohort: 4, maxClients: 10, fixedPointScale: fixedPointScaleFor(10, privacy.clipNorm), checkInUntil: at };
@@ -132,12 +140,7 @@ describe('FederatedPublisher', () => {
   });
 
   it('trains the intent head\'s category layer from an intent round, keeps the rest of the head, and states the catalogue\'s weakest guarantee', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const { versionDir } = currentVersion(models);
-    const ranker = currentModelOf(models)('demo', 'ranker')!;
-    const intent = currentModelOf(models)('demo', 'intent')!;
+    const { models, data, store, versionDir, ranker, intent } = bothModels();
     const headBefore = JSON.parse(readFileSync(join(versionDir, intent.file), 'utf8')) as Record<string, unknown>;
     const layerBefore = parseIntentHead(headBefore).categoryLayer;
     expect(intent.length).toBe(layerBefore.rows * (layerBefore.cols + 1));
@@ -172,12 +175,7 @@ describe('FederatedPublisher', () => {
   });
 
   it('skips a round whose file cannot be read, with the reason, and goes on with the next', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const { versionDir } = currentVersion(models);
-    const ranker = currentModelOf(models)('demo', 'ranker')!;
-    const intent = currentModelOf(models)('demo', 'intent')!;
+    const { models, data, store, versionDir, ranker, intent } = bothModels();
     await completedRound(store, 'r-intent', intent.file, intent.length, 1000, false, 'intent');
     await completedRound(store, 'r-ranker', ranker.file, ranker.length, 2000);
     writeFileSync(join(versionDir, intent.file), '{"format": 1, "categories": "damaged"}');
