@@ -15,11 +15,12 @@ import type { FederatedModel } from './round-plan.ts';
 import { checkFedAdam, type FedAdamSettings } from './server-optimizer.ts';
 
 /**
- * The server's FedAdam settings. The ranker's are the simulation's (trainer/federated/simulate.py
- * FederatedConfig), which bench/results/federated.json measured; the intent layer's rate is
- * trainer/federated/simulate_intent.py's IntentFederatedConfig.server_lr.
+ * The server's optimizer settings. FedAdam's for the ranker are the simulation's
+ * (trainer/federated/simulate.py FederatedConfig), which bench/results/federated.json measured;
+ * the intent layer's rate is trainer/federated/simulate_intent.py's IntentFederatedConfig.server_lr.
+ * FedAvg is the plain one both simulations compare with: x ← x + mean (rate 1).
  */
-export const SERVER_OPTIMIZER = { projectionRate: 0.001, smallRate: 0.01, intentRate: 0.01, beta1: 0.9, beta2: 0.99, tau: 1e-3 } as const;
+export const SERVER_OPTIMIZER = { projectionRate: 0.001, smallRate: 0.01, intentRate: 0.01, beta1: 0.9, beta2: 0.99, tau: 1e-3, fedavgRate: 1 } as const;
 
 export interface FederatedFile {
   /** The vector's length: what a round for this file sums. */

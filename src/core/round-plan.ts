@@ -14,23 +14,29 @@ import { checkCohort } from './fixed-point.ts';
 export const FEDERATED_MODELS = ['ranker', 'intent'] as const;
 export type FederatedModel = (typeof FEDERATED_MODELS)[number];
 
+/** The server's step with a round's noisy mean (server-optimizer.ts): FedAdam by default, plain FedAvg on request. */
+export const SERVER_OPTIMIZERS = ['fedadam', 'fedavg'] as const;
+export type ServerOptimizer = (typeof SERVER_OPTIMIZERS)[number];
+
 export interface RoundTask {
   /** The catalogue (manifest entry) whose model the round updates, which model, and its file. */
   catalog: string;
   model: FederatedModel;
   file: string;
+  optimizer: ServerOptimizer;
 }
 
 /**
  * The task a stored plan names. Rounds logged before the intent head was federated stored
- * `{catalog, ranker}`: they read as ranker tasks, so a server upgraded mid-history still
- * applies or settles them.
+ * `{catalog, ranker}`, and before the optimizer could be chosen no optimizer (FedAdam, the only
+ * one then): they read as such, so a server upgraded mid-history still applies or settles them.
  */
 export function readTask(plan: Pick<RoundPlan, 'task'> | null | undefined): RoundTask | null {
   const task = plan?.task as (Partial<RoundTask> & { ranker?: string }) | null | undefined;
   if (!task?.catalog) return null;
-  if (task.model === undefined && task.ranker) return { catalog: task.catalog, model: 'ranker', file: task.ranker };
-  return task.model && task.file ? { catalog: task.catalog, model: task.model, file: task.file } : null;
+  const optimizer = task.optimizer ?? 'fedadam';
+  if (task.model === undefined && task.ranker) return { catalog: task.catalog, model: 'ranker', file: task.ranker, optimizer };
+  return task.model && task.file ? { catalog: task.catalog, model: task.model, file: task.file, optimizer } : null;
 }
 
 export interface RoundPlan {
@@ -60,6 +66,8 @@ export function checkRoundPlan(plan: RoundPlan, clip: number, length: number): R
   if (!Number.isInteger(maxClients) || maxClients < 3) throw new Error(`round plan: maxClients must be a whole number ≥ 3 (SecAgg+ needs three), got ${maxClients}`);
   if (!Number.isFinite(checkInUntil)) throw new Error('round plan: checkInUntil must be a time');
   checkCohort(maxClients, { length, clip, scale: fixedPointScale });
-  if (plan.task && !(plan.task.catalog && plan.task.file && FEDERATED_MODELS.includes(plan.task.model))) throw new Error(`round plan: a task names a catalogue, a model (${FEDERATED_MODELS.join(' or ')}) and its file`);
+  if (plan.task && !(plan.task.catalog && plan.task.file && FEDERATED_MODELS.includes(plan.task.model) && SERVER_OPTIMIZERS.includes(plan.task.optimizer))) {
+    throw new Error(`round plan: a task names a catalogue, a model (${FEDERATED_MODELS.join(' or ')}), its file and the server's optimizer (${SERVER_OPTIMIZERS.join(' or ')})`);
+  }
   return plan;
 }

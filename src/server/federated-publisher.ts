@@ -17,13 +17,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { federatedFile, MANIFEST_KEY, type FederatedFile } from '../core/federated-files.ts';
+import { federatedFile, MANIFEST_KEY, SERVER_OPTIMIZER, type FederatedFile } from '../core/federated-files.ts';
 import { decodeSum, l2Norm } from '../core/fixed-point.ts';
 import { gaussianNoise, uniformFrom } from '../core/gaussian-noise.ts';
 import { withCatalogFile, type DpGuarantee, type ModelManifest } from '../core/manifest.ts';
-import { readTask, type FederatedModel, type RoundPlan } from '../core/round-plan.ts';
+import { readTask, type FederatedModel, type RoundPlan, type ServerOptimizer } from '../core/round-plan.ts';
 import { decodeWords } from '../core/secagg-wire.ts';
-import { fedadam, noisyMean, zeroState, type FedAdamState } from '../core/server-optimizer.ts';
+import { fedadam, fedavg, noisyMean, zeroState, type FedAdamState } from '../core/server-optimizer.ts';
 import { currentVersion } from './current-version.ts';
 import { describeBytes, writeAtomically } from './model-files.ts';
 import { releasedGuarantee, type RoundPrivacy } from './privacy-budget.ts';
@@ -31,8 +31,9 @@ import type { RoundRecord, RoundStore } from './storage/round-store.ts';
 
 export interface AppliedRound {
   roundId: string;
-  /** The catalogue model the round trained. */
+  /** The catalogue model the round trained, and the server's step. */
   model: FederatedModel;
+  optimizer: ServerOptimizer;
   /** Published: the file it produced; skipped: why not. */
   file: string | null;
   skipped: string | null;
@@ -51,7 +52,7 @@ interface ModelState {
 }
 
 /** A state file as written before the intent head was federated: ranker rounds only, named by `ranker`. */
-type StoredState = Omit<ModelState, 'file' | 'applied'> & { file?: string; ranker?: string; applied: (Omit<AppliedRound, 'model' | 'file'> & Partial<Pick<AppliedRound, 'model' | 'file'>> & { ranker?: string | null })[] };
+type StoredState = Omit<ModelState, 'file' | 'applied'> & { file?: string; ranker?: string; applied: (Omit<AppliedRound, 'model' | 'file' | 'optimizer'> & Partial<Pick<AppliedRound, 'model' | 'file' | 'optimizer'>> & { ranker?: string | null })[] };
 
 function readStoredState(text: string): ModelState {
   const stored = JSON.parse(text) as StoredState;
@@ -59,7 +60,7 @@ function readStoredState(text: string): ModelState {
     file: stored.file ?? stored.ranker ?? '',
     m: stored.m,
     v: stored.v,
-    applied: stored.applied.map(({ ranker, ...a }) => ({ ...a, model: a.model ?? 'ranker', file: a.file !== undefined ? a.file : (ranker ?? null) })),
+    applied: stored.applied.map(({ ranker, ...a }) => ({ ...a, model: a.model ?? 'ranker', optimizer: a.optimizer ?? 'fedadam', file: a.file !== undefined ? a.file : (ranker ?? null) })),
   };
 }
 
@@ -162,7 +163,7 @@ export class FederatedPublisher {
     const task = readTask(config.plan);
     if (!task || !config.plan || !config.privacy) return null; // a bare sum updates nothing
     const { modelsDir, delta } = this.#options;
-    const { catalog, model } = task;
+    const { catalog, model, optimizer } = task;
     const key = MANIFEST_KEY[model];
     const previous = this.#readState(record.merchant, catalog, model);
     const already = previous?.applied.find((a) => a.roundId === record.id);
@@ -179,7 +180,7 @@ export class FederatedPublisher {
     const { privacy, plan } = config;
     const dp = releasedGuarantee(completed, record, delta);
     const noiseStd = privacy.noiseMultiplier * privacy.clipNorm;
-    const base = { roundId: record.id, model, survivors: outcome.survivors.length, noiseStd, dp, at: (this.#options.now ?? Date.now)() };
+    const base = { roundId: record.id, model, optimizer, survivors: outcome.survivors.length, noiseStd, dp, at: (this.#options.now ?? Date.now)() };
     const skip = (why: string): AppliedRound => {
       const skipped = { ...base, file: null, skipped: why };
       this.#saveState(record.merchant, catalog, model, previous, skipped, null);
@@ -205,7 +206,10 @@ export class FederatedPublisher {
     const noise = gaussianNoise(length, noiseStd, uniformFrom(this.#options.randomBytes ?? randomBytes));
     const mean = noisyMean(sum, noise, plan.expectedCohort);
     const moments: FedAdamState = previous && previous.file === task.file ? { m: fromF64(previous.m), v: fromF64(previous.v) } : zeroState(length);
-    const { params, state } = fedadam(file.vector, mean, moments, file.settings);
+    // FedAvg leaves FedAdam's moments as they were, for the model's next FedAdam round.
+    const { params, state } = optimizer === 'fedavg'
+      ? { params: fedavg(file.vector, mean, new Float64Array(length).fill(SERVER_OPTIMIZER.fedavgRate)), state: moments }
+      : fedadam(file.vector, mean, moments, file.settings);
 
     const bytes = file.withVector(params);
     const prefix = model === 'ranker' ? 'ranker' : 'intent';

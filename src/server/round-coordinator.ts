@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrivacyLedger } from '../core/dp-accountant.ts';
-import { readTask, type FederatedModel, type RoundPlan } from '../core/round-plan.ts';
+import { readTask, type FederatedModel, type RoundPlan, type ServerOptimizer } from '../core/round-plan.ts';
 import { type RoundConfig, type Roster, type ShareInbox, type UnmaskRequest } from '../core/secagg-protocol.ts';
 import { decodeClientMessage, encodeWords, type ClientMessageKind, type TaggedReply } from '../core/secagg-wire.ts';
 import { merchantLedger, spendFor, type PrivacyBudget, type PrivacySpend, type RoundPrivacy } from './privacy-budget.ts';
@@ -86,8 +86,9 @@ export interface RoundHistoryEntry {
   survivors: number | null;
   abortReason: string | null;
   catalog: string | null;
-  /** Which of the catalogue's models the round trains (null for a bare sum). */
+  /** Which of the catalogue's models the round trains, and the server's step (null for a bare sum). */
   model: FederatedModel | null;
+  optimizer: ServerOptimizer | null;
   privacy: RoundPrivacy | null;
   spend: PrivacySpend | null;
 }
@@ -208,7 +209,7 @@ export class RoundCoordinator {
       return {
         roundId: record.id, state: record.state, phase: live?.server.state ?? null, openedAt: record.openedAt, closedAt: record.closedAt,
         checkedIn: live ? live.tokens.size : null, survivors: outcome.survivors?.length ?? null, abortReason: outcome.reason ?? null,
-        catalog: task?.catalog ?? null, model: task?.model ?? null, privacy: config.privacy ?? null, spend: config.spend ?? null,
+        catalog: task?.catalog ?? null, model: task?.model ?? null, optimizer: task?.optimizer ?? null, privacy: config.privacy ?? null, spend: config.spend ?? null,
       };
     });
   }

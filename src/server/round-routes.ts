@@ -3,7 +3,7 @@
  * rounds with their API key; browsers check in, upload their SecAgg+ messages as the wire
  * format's bytes (src/core/secagg-wire.ts) and fetch what each closed phase left for them.
  *
- *   POST /v1/rounds                          merchant key   {catalog, model? | length, privacy, expectedCohort?, maxClients?,
+ *   POST /v1/rounds                          merchant key   {catalog, model?, optimizer? | length, privacy, expectedCohort?, maxClients?,
  *                                                           checkInSeconds?, tolerance?} → 201 {roundId, privacy spend, plan}
  *   GET  /v1/rounds?limit=N                  merchant key   → {rounds: [...]} its rounds, newest first, with ε and what each published
  *   GET  /v1/privacy                         merchant key   → {budget: {epsilon, delta}, spent: {epsilon, rounds}} its ε now
@@ -21,7 +21,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ledgerEpsilon } from '../core/dp-accountant.ts';
-import { checkRoundPlan, FEDERATED_MODELS, fixedPointScaleFor, readTask, type FederatedModel, type RoundPlan, type RoundTask } from '../core/round-plan.ts';
+import { checkRoundPlan, FEDERATED_MODELS, fixedPointScaleFor, readTask, SERVER_OPTIMIZERS, type FederatedModel, type RoundPlan, type RoundTask, type ServerOptimizer } from '../core/round-plan.ts';
 import type { SecAggTolerance } from '../core/secagg-parameters.ts';
 import { CLIENT_MESSAGE_KINDS, encodeTaggedReply, type ClientMessageKind } from '../core/secagg-wire.ts';
 import { clientErrorMessage, HttpError } from './http-error.ts';
@@ -85,7 +85,7 @@ function wholeNumber(value: unknown, what: string, min: number, max: number): nu
   return value as number;
 }
 
-const OPEN_SHAPE = '{"catalog": <name>, "model"?: "ranker" | "intent" or "length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "expectedCohort"?, "maxClients"?, "checkInSeconds"?, "tolerance"?: {"dropout", "collusion"}}';
+const OPEN_SHAPE = '{"catalog": <name>, "model"?: "ranker" | "intent", "optimizer"?: "fedadam" | "fedavg" or "length": <values per update>, "privacy": {"sampleRate", "noiseMultiplier", "clipNorm"}, "expectedCohort"?, "maxClients"?, "checkInSeconds"?, "tolerance"?: {"dropout", "collusion"}}';
 
 function parseOpen(value: unknown, modelOf: FederationOptions['modelOf'], now: number): OpenRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, `a round is opened with a JSON object: ${OPEN_SHAPE}`);
@@ -100,11 +100,13 @@ function parseOpen(value: unknown, modelOf: FederationOptions['modelOf'], now: n
     const what = model === 'intent' ? 'intent head' : 'ranker';
     if (!current) throw new HttpError(400, `catalogue "${parsed.catalog}" has no ${what} to update in the current model`);
     if (parsed.length !== undefined && parsed.length !== current.length) throw new HttpError(400, `length ${String(parsed.length)} is not the length of catalogue "${parsed.catalog}"'s ${what} federated parameters (${current.length})`);
-    task = { catalog: parsed.catalog, model: model as FederatedModel, file: current.file };
+    const optimizer = parsed.optimizer ?? 'fedadam';
+    if (!(SERVER_OPTIMIZERS as readonly unknown[]).includes(optimizer)) throw new HttpError(400, `optimizer must be ${SERVER_OPTIMIZERS.map((o) => `"${o}"`).join(' or ')}`);
+    task = { catalog: parsed.catalog, model: model as FederatedModel, file: current.file, optimizer: optimizer as ServerOptimizer };
     length = current.length;
   } else {
     // A bare sum trains nothing: a model named without its catalogue is a mistake, not a sum that spends ε.
-    if (parsed.model !== undefined) throw new HttpError(400, 'model needs the catalogue whose model it is: give "catalog" too');
+    if (parsed.model !== undefined || parsed.optimizer !== undefined) throw new HttpError(400, 'model and optimizer need the catalogue whose model the round trains: give "catalog" too');
     length = wholeNumber(parsed.length, 'length', 1, MAX_ROUND_LENGTH);
   }
   const tolerance = (parsed.tolerance ?? DEFAULT_TOLERANCE) as SecAggTolerance;

@@ -3,7 +3,7 @@
  * messages' bodies are the wire format's bytes (src/core/secagg-wire.ts), decoded and checked
  * by the state machine; their schema only documents them.
  */
-import { FEDERATED_MODELS } from '../core/round-plan.ts';
+import { FEDERATED_MODELS, SERVER_OPTIMIZERS } from '../core/round-plan.ts';
 import { CLIENT_MESSAGE_KINDS } from '../core/secagg-wire.ts';
 import { errorReplies, openObject } from './http-schemas.ts';
 
@@ -18,7 +18,7 @@ const merchantKey = [{ merchantKey: [] }];
 const roundToken = [{ roundToken: [] }];
 
 const plan = openObject('what the round is for and how it runs (src/core/round-plan.ts)', {
-  task: { type: ['object', 'null'], properties: { catalog: { type: 'string' }, model: { type: 'string', enum: FEDERATED_MODELS }, file: { type: 'string' } } },
+  task: { type: ['object', 'null'], properties: { catalog: { type: 'string' }, model: { type: 'string', enum: FEDERATED_MODELS }, file: { type: 'string' }, optimizer: { type: 'string', enum: SERVER_OPTIMIZERS } } },
   expectedCohort: { type: 'number' },
   maxClients: { type: 'integer' },
   fixedPointScale: { type: 'number' },
@@ -40,6 +40,7 @@ export const openRoundSchema = {
     properties: {
       catalog: { type: 'string', minLength: 1, description: 'the catalogue whose model the round updates (its length is that model’s federated parameters)' },
       model: { type: 'string', enum: FEDERATED_MODELS, description: 'which of the catalogue’s models: its ranker (default) or its intent head’s category layer' },
+      optimizer: { type: 'string', enum: SERVER_OPTIMIZERS, description: 'the server’s step with the noisy mean: FedAdam (default) or FedAvg (x ← x + mean)' },
       length: { type: 'integer', minimum: 1, maximum: MAX_ROUND_LENGTH, description: 'values per update, for a bare sum' },
       privacy,
       expectedCohort: { type: 'number', minimum: 1, description: 'q·N, the noisy sum’s denominator (default maxClients)' },

@@ -159,7 +159,7 @@ describe('merchant dashboard', () => {
     expect(listed.rounds.find((r) => r.roundId === rounds.open)!.spend.cumulativeEpsilon).toBeCloseTo(epsilonAfter(ROUND_PRIVACY.sampleRate, ROUND_PRIVACY.noiseMultiplier, 3, BUDGET.delta), 9);
     expect(await row(page, 'rounds', 'data-round-id', rounds.aborted).textContent()).toMatch(/aborted: /);
     expect(await row(page, 'rounds', 'data-round-id', rounds.completed).textContent()).toContain(publishedRanker);
-    expect(await row(page, 'rounds', 'data-round-id', rounds.completed).locator('[data-col="model"]').textContent()).toBe('ranker');
+    expect(await row(page, 'rounds', 'data-round-id', rounds.completed).locator('[data-col="model"]').textContent()).toBe('ranker, FedAdam');
     expect(await page.getByTestId('privacy-summary').textContent()).toContain(`${two.toFixed(2)} of a budget of 8 at δ 0.000001, over 2 rounds`);
     // What the manifest publishes with the ranker: the ε of the rounds folded into it (one).
     expect(await page.getByTestId('published-guarantees').textContent()).toContain(`catalogue demo's federated models (ranker and intent head): ε ${one.toFixed(2)}, δ 0.000001 over 1 round.`);

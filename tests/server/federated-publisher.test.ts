@@ -45,8 +45,8 @@ function bothModels() {
 }
 
 /** Three clients' updates as SecAgg+ would leave their sum: the exact ring sum of their codes. */
-async function completedRound(store: SqliteRoundStore, id: string, file: string, length: number, at: number, cheat = false, model: 'ranker' | 'intent' = 'ranker') {
-  const plan: RoundPlan = { task: { catalog: 'demo', model, file }, expectedCohort: 4, maxClients: 10, fixedPointScale: fixedPointScaleFor(10, privacy.clipNorm), checkInUntil: at };
+async function completedRound(store: SqliteRoundStore, id: string, file: string, length: number, at: number, cheat = false, model: 'ranker' | 'intent' = 'ranker', optimizer: 'fedadam' | 'fedavg' = 'fedadam') {
+  const plan: RoundPlan = { task: { catalog: 'demo', model, file, optimizer }, expectedCohort: 4, maxClients: 10, fixedPointScale: fixedPointScaleFor(10, privacy.clipNorm), checkInUntil: at };
   const config = { length, clip: privacy.clipNorm, scale: plan.fixedPointScale };
   const sum = new Uint32Array(length);
   for (let c = 0; c < 3; c++) addInto(sum, encodeUpdate(Float64Array.from({ length }, (_, i) => Math.sin(c * 7 + i) * 0.01), config));
@@ -171,6 +171,26 @@ describe('FederatedPublisher', () => {
     expect(publisher.history('demo', 'demo', 'intent').map((a) => a.roundId)).toEqual(['r-intent']);
     expect(publisher.history('demo', 'demo', 'ranker').map((a) => a.roundId)).toEqual(['r-ranker']);
     expect(currentModelOf(models)('demo', 'intent')!.file).toBe(forIntent!.file);
+    await store.close();
+  });
+
+  it('steps by FedAvg when the round asks for it, and keeps FedAdam\'s moments for the next FedAdam round', async () => {
+    const { models, data, store, versionDir, ranker } = bothModels();
+    await completedRound(store, 'r-adam', ranker.file, ranker.length, 1000);
+    const first = new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 });
+    const [adam] = await first.catchUp(store);
+    const statePath = join(data, 'federated', 'demo', 'demo.json');
+    const momentsAfterAdam = JSON.parse(readFileSync(statePath, 'utf8')) as { m: string; v: string };
+    const { sum, config, plan } = await completedRound(store, 'r-avg', adam!.file!, ranker.length, 2000, false, 'ranker', 'fedavg');
+    const [avg] = await new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6, randomBytes: seededBytes('avg') }).catchUp(store);
+    expect(avg).toMatchObject({ roundId: 'r-avg', optimizer: 'fedavg', skipped: null });
+    // x ← x + mean: the noisy mean added as it is.
+    const before = parseRanker(JSON.parse(readFileSync(join(versionDir, adam!.file!), 'utf8')));
+    const mean = noisyMean(decodeSum(sum, 3, config), gaussianNoise(ranker.length, 0.5, uniformFrom(seededBytes('avg'))), plan.expectedCohort);
+    const after = parseRanker(JSON.parse(readFileSync(join(versionDir, avg!.file!), 'utf8')));
+    expect(Array.from(federatedVector(after))).toEqual(Array.from(federatedVector(before), (x, i) => Math.fround(x + mean[i]!)));
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { file: string; m: string; v: string };
+    expect(state).toMatchObject({ file: avg!.file, m: momentsAfterAdam.m, v: momentsAfterAdam.v });
     await store.close();
   });
 

@@ -64,7 +64,8 @@ describe('round API', () => {
     const open = async (body: object) => fetch(`${base}/v1/rounds`, { method: 'POST', headers: merchant, body: JSON.stringify({ privacy: ROUND_PRIVACY, ...body }) });
     expect((await (await open({ catalog: 'nope' })).json()).error).toMatch(/catalogue "nope" has no ranker/);
     expect((await (await open({ catalog: 'plain', model: 'intent' })).json()).error).toMatch(/catalogue "plain" has no intent head/);
-    expect((await (await open({ length: 30, model: 'intent' })).json()).error).toMatch(/model needs the catalogue/);
+    expect((await (await open({ length: 30, model: 'intent' })).json()).error).toMatch(/model and optimizer need the catalogue/);
+    expect((await open({ catalog: 'demo', optimizer: 'sgd' })).status).toBe(400);
     const unknownModel = await open({ catalog: 'demo', model: 'encoder' });
     expect(unknownModel.status).toBe(400);
     expect((await unknownModel.json()).error).toMatch(/model/);
@@ -106,13 +107,13 @@ describe('round API', () => {
     expect((await fetch(`${base}/v1/rounds?limit=0`, { headers: merchant })).status).toBe(400);
 
     // A round for the catalogue's intent head: its own file and length, announced with its model.
-    const intent = await open({ catalog: 'demo', model: 'intent', maxClients: 3 });
+    const intent = await open({ catalog: 'demo', model: 'intent', optimizer: 'fedavg', maxClients: 3 });
     expect(intent.status).toBe(201);
     const opened = (await intent.json()) as { roundId: string; length: number; plan: { task: unknown } };
-    expect(opened).toMatchObject({ length: 30, plan: { task: { catalog: 'demo', model: 'intent', file: 'intent.demo.def.json' } } });
+    expect(opened).toMatchObject({ length: 30, plan: { task: { catalog: 'demo', model: 'intent', file: 'intent.demo.def.json', optimizer: 'fedavg' } } });
     expect(await (await discover('m1')).json()).toMatchObject({ roundId: opened.roundId, model: 'intent', file: 'intent.demo.def.json', length: 30 });
-    const rounds = (await (await fetch(`${base}/v1/rounds?limit=5`, { headers: merchant })).json()) as { rounds: { roundId: string; model: string }[] };
-    expect(rounds.rounds.map((r) => [r.roundId, r.model])).toEqual([[opened.roundId, 'intent'], [roundId, 'ranker']]);
+    const rounds = (await (await fetch(`${base}/v1/rounds?limit=5`, { headers: merchant })).json()) as { rounds: { roundId: string; model: string; optimizer: string }[] };
+    expect(rounds.rounds.map((r) => [r.roundId, r.model, r.optimizer])).toEqual([[opened.roundId, 'intent', 'fedavg'], [roundId, 'ranker', 'fedadam']]);
   });
 
   it('runs a whole round over HTTP to the exact sum, a client dropping out after sharing keys', async () => {

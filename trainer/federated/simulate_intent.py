@@ -44,7 +44,8 @@ import torch
 from trainer.federated.accountant import PrivacyLedger, noise_for_budget
 from trainer.federated.aggregation import clip_rows, noisy_mean
 from trainer.federated.intent_client import IntentLocalConfig, intent_local_update, intent_vector, with_intent_vector
-from trainer.federated.server_optimizer import FedAdamConfig, FedAdamState, fedadam
+from trainer.federated.server_optimizer import FedAdamConfig, FedAdamState, fedadam, fedavg
+from trainer.federated.simulate import OPTIMIZERS
 from trainer.intent import Embed, top_k_accuracy, train_intent_head
 from trainer.intent_eval import read_queries
 
@@ -58,11 +59,16 @@ class IntentFederatedConfig:
     q: float = 0.05
     rounds: int = 40
     clip: float = 2.0
+    optimizer: str = "fedadam"  # or "fedavg": x ← x + server_lr · mean (the server's two steps)
     server_lr: float = 0.01
     beta1: float = 0.9
     beta2: float = 0.99
     tau: float = 1e-3
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,11 @@ def run_federated(weight: Matrix, bias: Matrix, x: npt.NDArray[np.float32], y: n
             clipped.append(float((np.linalg.norm(updates, axis=1) > config.clip).mean()))
             total = clip_rows(updates, config.clip).sum(axis=0)
         cohorts.append(len(chosen))
-        vector, state = fedadam(vector, noisy_mean(total, config.clip, z, expected, rng), state, adam)
+        mean = noisy_mean(total, config.clip, z, expected, rng)
+        if config.optimizer == "fedadam":
+            vector, state = fedadam(vector, mean, state, adam)
+        else:
+            vector = fedavg(vector, mean, config.server_lr)
         ledger = ledger.after_round(config.q, z) if config.epsilon is not None else ledger
     trained_weight, trained_bias = with_intent_vector(vector, categories, dims)
     record = {
@@ -129,8 +139,9 @@ def run_federated(weight: Matrix, bias: Matrix, x: npt.NDArray[np.float32], y: n
         "z": z,
         "clip_norm": config.clip,
         "share_of_updates_clipped": float(np.mean(clipped)) if clipped else 0.0,
-        "server": {"optimizer": "fedadam", "lr": config.server_lr, "beta1": config.beta1, "beta2": config.beta2,
-                   "tau": config.tau},
+        "server_optimizer": config.optimizer,
+        "server": {"lr": config.server_lr, **({"beta1": config.beta1, "beta2": config.beta2, "tau": config.tau}
+                                              if config.optimizer == "fedadam" else {})},
         "local": {"steps": local.steps, "lr": local.lr},
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -138,7 +149,7 @@ def run_federated(weight: Matrix, bias: Matrix, x: npt.NDArray[np.float32], y: n
 
 
 def run(queries_path: Path, embed: Embed, epsilons: Sequence[float], base: IntentFederatedConfig, clients: int,
-        seeds: int, log: Any = print) -> dict[str, Any]:
+        seeds: int, fedavg_epsilon: float | None = None, log: Any = print) -> dict[str, Any]:
     started = time.perf_counter()
     texts, labels = read_queries(queries_path)
     classes = sorted(set(labels))
@@ -158,11 +169,15 @@ def run(queries_path: Path, embed: Embed, epsilons: Sequence[float], base: Inten
     central = accuracy(*with_intent_vector(intent_vector(weight, bias) + delta, *weight.shape), x_test, y_test)
     log(f"centralized: test acc@1 {central['acc@1']:.4f}")
     runs: list[dict[str, Any]] = []
-    for epsilon in [*epsilons, None]:
+    settings = [replace(base, epsilon=e) for e in [*epsilons, None]]
+    if fedavg_epsilon is not None:
+        # Plain FedAvg (x ← x + mean), as the server runs it on request.
+        settings.append(replace(base, epsilon=fedavg_epsilon, optimizer="fedavg", server_lr=1.0))
+    for setting in settings:
         # 172 test queries: one query is 0.6 points, so each setting runs with several sampling and noise seeds.
         by_seed = []
         for seed in range(seeds):
-            config = replace(base, epsilon=epsilon, seed=seed)
+            config = replace(setting, seed=seed)
             trained = run_federated(weight, bias, x_train, y_train, population, config)
             by_seed.append({**trained[2], **accuracy(trained[0], trained[1], x_test, y_test)})
         runs.append({**by_seed[0], "seed": None, "seeds": seeds,
@@ -170,7 +185,8 @@ def run(queries_path: Path, embed: Embed, epsilons: Sequence[float], base: Inten
                      "acc@5": float(np.mean([r["acc@5"] for r in by_seed])),
                      "acc@1_by_seed": [r["acc@1"] for r in by_seed],
                      "seconds": round(sum(r["seconds"] for r in by_seed), 1)})
-        log(f"ε {epsilon}: z {runs[-1]['z']:.3f}, test acc@1 {runs[-1]['acc@1']:.4f} over {seeds} seeds "
+        log(f"{setting.optimizer} ε {setting.epsilon}: z {runs[-1]['z']:.3f}, "
+            f"test acc@1 {runs[-1]['acc@1']:.4f} over {seeds} seeds "
             f"({', '.join(f'{a:.4f}' for a in runs[-1]['acc@1_by_seed'])})")
     return {
         "metric": "acc@1 of the category layer on the held-out WANDS queries (mean over seeds for federated runs)",
@@ -202,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epsilons", type=float, nargs="+", default=[1.0, 4.0, 8.0])
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--fedavg-epsilon", type=float, default=8.0,
+                        help="also run plain FedAvg (server lr 1) at this ε; a negative value skips it")
     parser.add_argument("--rounds", type=int, default=IntentFederatedConfig.rounds)
     parser.add_argument("--q", type=float, default=IntentFederatedConfig.q)
     parser.add_argument("--clip", type=float, default=IntentFederatedConfig.clip)
@@ -211,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(os.cpu_count() or 1)
     base = IntentFederatedConfig(epsilon=None, rounds=args.rounds, q=args.q, clip=args.clip, server_lr=args.server_lr)
-    result = run(args.queries, base_model_embed(), args.epsilons, base, args.clients, args.seeds)
+    fedavg_epsilon = args.fedavg_epsilon if args.fedavg_epsilon > 0 else None
+    result = run(args.queries, base_model_embed(), args.epsilons, base, args.clients, args.seeds, fedavg_epsilon)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -52,6 +52,17 @@ def test_rounds_without_noise_learn_the_categories() -> None:
     assert record["epsilon"] is None and record["z"] == 0.0
 
 
+def test_plain_fedavg_adds_the_mean_and_learns_too() -> None:
+    weight, bias, x, y = problem()
+    population = shoppers(list(range(80)), 300, np.random.default_rng(1))
+    config = IntentFederatedConfig(epsilon=None, q=0.2, rounds=15, optimizer="fedavg", server_lr=1.0)
+    trained_weight, trained_bias, record = run_federated(weight, bias, x, y, population, config)
+    assert record["server_optimizer"] == "fedavg" and "beta1" not in record["server"]
+    assert accuracy(trained_weight, trained_bias, x, y)["acc@1"] > 0.9
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        IntentFederatedConfig(epsilon=None, optimizer="sgd")
+
+
 def test_a_private_run_stays_within_its_budget_and_adds_noise() -> None:
     weight, bias, x, y = problem()
     population = shoppers(list(range(80)), 300, np.random.default_rng(1))
@@ -81,9 +92,9 @@ def test_run_reads_the_query_file_and_reports_every_budget(tmp_path: Path) -> No
         return normalised
 
     result = run(path, embed, [4.0], IntentFederatedConfig(epsilon=None, rounds=3, q=0.5), clients=40, seeds=2,
-                 log=lambda _: None)
+                 fedavg_epsilon=4.0, log=lambda _: None)
     assert result["queries"] == {"train": 12, "test": 12, "classes": 4}
-    assert [r["epsilon_target"] for r in result["runs"]] == [4.0]
+    assert [(r["epsilon_target"], r["server_optimizer"]) for r in result["runs"]] == [(4.0, "fedadam"), (4.0, "fedavg")]
     assert len(result["runs"][0]["acc@1_by_seed"]) == 2
     assert result["federated_non_private"]["epsilon"] is None
     assert 0.0 <= result["centralized"]["acc@1"] <= 1.0
