@@ -2,8 +2,9 @@
  * How each catalogue model that rounds train maps to the flat vector its rounds sum, and back:
  * the ranker's federated parameters (federated-parameters.ts) and the intent head's category
  * layer (federated-intent-update.ts). The server reads the model's file, takes one FedAdam step
- * on the vector with the model's own rates, and writes the file again from the new vector;
- * everything the rounds do not train is copied as it was.
+ * on the vector with the model's own rates (or a FedAvg step, when the round asks for it), and
+ * writes the file again from the new vector; everything the rounds do not train is copied as
+ * it was.
  */
 import { encodeFloat32 } from './float32-base64.ts';
 import { federatedLength, federatedVector, withFederatedVector } from './federated-parameters.ts';
