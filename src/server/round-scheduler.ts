@@ -73,6 +73,9 @@ export class RoundScheduler {
     const coordinator: RoundCoordinator = this.federation.coordinator;
     const now = this.now();
     const merchants = new Set(this.schedules.map((s) => s.merchant));
+    // Rounds that ended another way (the merchant advanced them over HTTP) are forgotten here.
+    const open = new Set(coordinator.openRounds().map((r) => r.id));
+    for (const id of this.#openedBy.keys()) if (!open.has(id)) this.#openedBy.delete(id);
     // Each open round once, with the phase length of the schedule that opened it (the merchant's
     // first schedule for a round this process did not open: one from before a restart, or the
     // merchant's own).
@@ -82,7 +85,6 @@ export class RoundScheduler {
       try {
         const summary = await coordinator.advance(round.id, round.merchant);
         const entry = { round: round.id, merchant: round.merchant, phase: summary.phase, ...(summary.result && { survivors: summary.result.survivors.length }) };
-        if (summary.phase === 'aborted' || summary.phase === 'finished') this.#openedBy.delete(round.id);
         if (summary.phase === 'aborted') this.log.warn({ ...entry, reason: summary.abortReason }, 'round aborted');
         else this.log.info(entry, summary.phase === 'finished' ? 'round completed' : 'round phase closed');
         if (summary.phase === 'finished') await this.onCompleted();
