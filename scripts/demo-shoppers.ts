@@ -27,7 +27,7 @@ import { participate } from '../src/client/federated-participant.ts';
 import { fetchOpenRound } from '../src/client/round-http-client.ts';
 import { parseCatalog, type Product } from '../src/core/catalog.ts';
 import { sampledIn } from '../src/core/federated-eligibility.ts';
-import { intentLocalUpdate, intentOf, intentVector, type IntentRow } from '../src/core/federated-intent-update.ts';
+import { intentLength, intentLocalUpdate, intentOf, type IntentRow } from '../src/core/federated-intent-update.ts';
 import { federatedLength } from '../src/core/federated-parameters.ts';
 import { localUpdate, MAX_CONTRIBUTION_ROWS, trainingRows } from '../src/core/federated-update.ts';
 import { encodeUpdate } from '../src/core/fixed-point.ts';
@@ -111,7 +111,7 @@ async function updateFor(shopper: Shopper, round: RoundAnnouncement, embed: (tex
     catalog: round.catalog,
     models: {
       ...(ranker && { ranker: { file: entry.ranker!, length: federatedLength(ranker) } }),
-      ...(head && { intent: { file: entry.intent_head!, length: intentVector(head.categoryLayer).length } }),
+      ...(head && { intent: { file: entry.intent_head!, length: intentLength(head.categoryLayer) } }),
     },
   });
   if (mismatch) return mismatch;

@@ -21,7 +21,7 @@ import { isWanted, readEvent, type BehaviourEvent } from '../src/core/behaviour-
 import { CatalogRanker } from '../src/core/catalog-ranker.ts';
 import { parseItemMatrix } from '../src/core/item-matrix.ts';
 import { eligibility, sampledIn } from '../src/core/federated-eligibility.ts';
-import { intentLocalUpdate, intentRows, intentVector } from '../src/core/federated-intent-update.ts';
+import { intentLength, intentLocalUpdate, intentRows } from '../src/core/federated-intent-update.ts';
 import { federatedLength } from '../src/core/federated-parameters.ts';
 import { localUpdate, MAX_CONTRIBUTION_ROWS, trainingRows, wantedItems } from '../src/core/federated-update.ts';
 import { parseIntentHead, type IntentHead } from '../src/core/intent-head.ts';
@@ -207,7 +207,7 @@ async function contribute(db: IDBPDatabase<PrivetSchema>, request: ContributeReq
     catalog: request.catalog,
     models: {
       ranker: { file: loaded.file, length: federatedLength(loaded.weights) },
-      ...(intent && { intent: { file: intent.file, length: intentVector(intent.head.categoryLayer).length } }),
+      ...(intent && { intent: { file: intent.file, length: intentLength(intent.head.categoryLayer) } }),
     },
   });
   if (mismatch) return { status: 'ineligible', reason: mismatch };

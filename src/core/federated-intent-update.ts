@@ -54,9 +54,14 @@ export function intentRows(events: readonly BehaviourEvent[], head: { version: s
   return rows.slice(-limit);
 }
 
+/** How many values a round for this layer sums: its weight and its bias. */
+export function intentLength(layer: Pick<IntentLayer, 'rows' | 'cols'>): number {
+  return layer.rows * layer.cols + layer.rows;
+}
+
 /** A layer's federated parameters: its weight row-major, then its bias. */
 export function intentVector(layer: IntentLayer): Float64Array {
-  const vector = new Float64Array(layer.rows * layer.cols + layer.rows);
+  const vector = new Float64Array(intentLength(layer));
   vector.set(layer.weight);
   vector.set(layer.bias, layer.rows * layer.cols);
   return vector;
@@ -65,7 +70,7 @@ export function intentVector(layer: IntentLayer): Float64Array {
 /** The layer with `vector`'s values, rounded to float32 as the head file stores them. */
 export function withIntentVector(layer: IntentLayer, vector: ArrayLike<number>): IntentLayer {
   const size = layer.rows * layer.cols;
-  if (vector.length !== size + layer.rows) throw new Error(`federated intent update: a vector for ${layer.rows} × ${layer.cols} has ${size + layer.rows} values, got ${vector.length}`);
+  if (vector.length !== intentLength(layer)) throw new Error(`federated intent update: a vector for ${layer.rows} × ${layer.cols} has ${intentLength(layer)} values, got ${vector.length}`);
   return { ...layer, weight: Float32Array.from({ length: size }, (_, i) => vector[i]!), bias: Float32Array.from({ length: layer.rows }, (_, i) => vector[size + i]!) };
 }
 

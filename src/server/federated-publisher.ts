@@ -212,8 +212,7 @@ export class FederatedPublisher {
       : fedadam(file.vector, mean, moments, file.settings);
 
     const bytes = file.withVector(params);
-    const prefix = model === 'ranker' ? 'ranker' : 'intent';
-    const name = `${prefix}.${catalog}.${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}.json`;
+    const name = `${model}.${catalog}.${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}.json`;
     writeAtomically(join(versionDir, name), bytes);
     const published = { ...base, file: name, skipped: null };
     this.#saveState(record.merchant, catalog, model, previous, published, { file: name, state });

@@ -74,12 +74,13 @@ export class RoundScheduler {
     const now = this.now();
     const merchants = new Set(this.schedules.map((s) => s.merchant));
     // Rounds that ended another way (the merchant advanced them over HTTP) are forgotten here.
-    const open = new Set(coordinator.openRounds().map((r) => r.id));
+    const openNow = coordinator.openRounds();
+    const open = new Set(openNow.map((r) => r.id));
     for (const id of this.#openedBy.keys()) if (!open.has(id)) this.#openedBy.delete(id);
     // Each open round once, with the phase length of the schedule that opened it (the merchant's
     // first schedule for a round this process did not open: one from before a restart, or the
     // merchant's own).
-    for (const round of coordinator.openRounds().filter((r) => merchants.has(r.merchant))) {
+    for (const round of openNow.filter((r) => merchants.has(r.merchant))) {
       const schedule = this.#openedBy.get(round.id) ?? this.schedules.find((s) => s.merchant === round.merchant)!;
       if (!phaseDue(round, now, schedule.phaseSeconds)) continue;
       try {

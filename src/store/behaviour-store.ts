@@ -178,10 +178,10 @@ class IndexedDbStore implements BehaviourStore {
    */
   async #addAndPrune(event: BehaviourEvent) {
     const tx = (await this.#write()).transaction(['events', 'profile', 'consent'], 'readwrite');
-    if (await this.#refusedByConsent(tx)) return this.#keepInMemory(event);
+    const consent = await this.#consentUnlessOff(tx);
+    if (consent === null) return this.#keepInMemory(event);
     const events = tx.objectStore('events');
-    const contributing = (await tx.objectStore('consent').get('mode'))?.mode === 'contribute';
-    quietly(events.add(contributing ? event : withoutEmbedding(event)));
+    quietly(events.add(consent === 'contribute' ? event : withoutEmbedding(event)));
     const cutoff = retentionCutoff(Date.now(), this.retention);
     for (let cursor = await events.index('at').openCursor(IDBKeyRange.upperBound(cutoff, true)); cursor; cursor = await cursor.continue()) quietly(cursor.delete());
     const profile = tx.objectStore('profile');
@@ -191,15 +191,17 @@ class IndexedDbStore implements BehaviourStore {
   }
 
   /**
-   * Whether another tab chose `off` since this store opened (the write's own transaction reads
-   * the consent): then the transaction is aborted, and this page writes nothing more.
+   * The shopper's saved choice, read in the write's own transaction (undefined: none saved), or
+   * null when another tab chose `off` since this store opened: then the transaction is aborted,
+   * and this page writes nothing more.
    */
-  async #refusedByConsent(tx: { objectStore(name: 'consent'): { get(key: 'mode'): Promise<{ mode: Mode } | undefined> }; abort(): void; done: Promise<void> }): Promise<boolean> {
-    if ((await tx.objectStore('consent').get('mode'))?.mode !== 'off') return false;
+  async #consentUnlessOff(tx: { objectStore(name: 'consent'): { get(key: 'mode'): Promise<{ mode: Mode } | undefined> }; abort(): void; done: Promise<void> }): Promise<Mode | undefined | null> {
+    const mode = (await tx.objectStore('consent').get('mode'))?.mode;
+    if (mode !== 'off') return mode;
     tx.abort();
     await tx.done.catch(() => undefined);
     this.#memoryOnly = true;
-    return true;
+    return null;
   }
 
   /** Deletes the oldest `share` of the events and of the network log; returns how many went. */
@@ -253,7 +255,7 @@ class IndexedDbStore implements BehaviourStore {
   async logRequests(requests: RequestRecord[]) {
     if (!requests.length || this.#memoryOnly) return;
     const tx = (await this.#write()).transaction(['requests', 'consent'], 'readwrite');
-    if (await this.#refusedByConsent(tx)) return;
+    if ((await this.#consentUnlessOff(tx)) === null) return;
     const log = tx.objectStore('requests');
     for (const request of requests) quietly(log.add(request));
     const expired = IDBKeyRange.upperBound(retentionCutoff(Date.now(), this.retention), true);
