@@ -97,6 +97,29 @@ describe('a browser in mode contribute in a real federated round', () => {
     await expect.poll(() => seen.requests.some((r) => r.url().endsWith(`/messages/${kind}`) && seen.finished.has(r)), { timeout: 120_000, interval: 250 }).toBe(true);
   }
 
+  /**
+   * Runs the round to its end, the merchant closing each phase once the three Node clients and
+   * the browser have sent their message for it; returns the ring sum of the Node clients' inputs.
+   */
+  async function completeWithBrowser(seen: { requests: Request[]; finished: Set<Request> }, roundId: string, nodes: HttpRoundClient[], nodeInput: (index: number) => Uint32Array, values: number): Promise<Uint32Array> {
+    await browserSent(seen, 'advertise');
+    await advance(roundId);
+    for (const c of nodes) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
+    await browserSent(seen, 'share-keys');
+    await advance(roundId);
+    const sum = new Uint32Array(values);
+    for (const c of nodes) {
+      await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), nodeInput(c.index)));
+      addInto(sum, nodeInput(c.index));
+    }
+    await browserSent(seen, 'masked-input');
+    await advance(roundId);
+    for (const c of nodes) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
+    await browserSent(seen, 'unmask');
+    expect(await advance(roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 4 });
+    return sum;
+  }
+
   async function stores(page: Page): Promise<Record<string, { key: unknown; value: unknown }[]>> {
     return (await readDeviceStorage(page, browser.context)).indexedDB.find((db) => db.name === 'privet')!.stores;
   }
@@ -120,22 +143,7 @@ describe('a browser in mode contribute in a real federated round', () => {
     // A new page: the engine learns, then (the shopper idle for 5 s) the learner looks for the round.
     await page.goto(`${server.origin}/`);
     await readShelf(page, 'for-you');
-    await browserSent(seen, 'advertise');
-
-    await advance(roundId);
-    for (const c of nodes) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
-    await browserSent(seen, 'share-keys');
-    await advance(roundId);
-    const expected = new Uint32Array(length);
-    for (const c of nodes) {
-      await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), nodeInput(c.index)));
-      addInto(expected, nodeInput(c.index));
-    }
-    await browserSent(seen, 'masked-input');
-    await advance(roundId);
-    for (const c of nodes) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
-    await browserSent(seen, 'unmask');
-    expect(await advance(roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 4 });
+    const expected = await completeWithBrowser(seen, roundId, nodes, nodeInput, length);
 
     // The browser's update, recomputed from the events it stored, with the same core functions.
     await expect.poll(async () => ((await stores(page)).outbox?.[0]?.value as { status?: string } | undefined)?.status, { timeout: 30_000 }).toBe('sent');
@@ -231,21 +239,7 @@ describe('a browser in mode contribute in a real federated round', () => {
     expect(kept).toContainEqual(expect.objectContaining({ type: 'click', itemId: chosen, category, placement: 'search' }));
 
     // The page joins by itself once the shopper is idle on the product page.
-    await browserSent(seen, 'advertise');
-    await advance(roundId);
-    for (const c of nodes) await c.send('share-keys', await c.client.shareKeys(await c.reply('roster')));
-    await browserSent(seen, 'share-keys');
-    await advance(roundId);
-    const expected = new Uint32Array(intentLength);
-    for (const c of nodes) {
-      await c.send('masked-input', await c.client.maskInput(await c.reply('inbox'), nodeInput(c.index)));
-      addInto(expected, nodeInput(c.index));
-    }
-    await browserSent(seen, 'masked-input');
-    await advance(roundId);
-    for (const c of nodes) await c.send('unmask', c.client.unmask(await c.reply('unmask-request')));
-    await browserSent(seen, 'unmask');
-    expect(await advance(roundId)).toEqual({ phase: 'finished', abortReason: '', survivors: 4 });
+    const expected = await completeWithBrowser(seen, roundId, nodes, nodeInput, intentLength);
 
     // The browser's intent update, recomputed from the searches it stored, with the same core functions.
     const outboxRecord = async () => (await stores(page)).outbox?.map((r) => r.value as { round: string; status: string; model: string }).find((r) => r.round === roundId);

@@ -59,11 +59,7 @@ async function completedRound(store: SqliteRoundStore, id: string, file: string,
 
 describe('FederatedPublisher', () => {
   it('adds noise to the decoded sum, takes the trainer\'s FedAdam step and lists the new ranker with its (ε, δ), once', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const base = currentModelOf(models)('demo', 'ranker')!;
-    const { versionDir } = currentVersion(models);
+    const { models, data, store, versionDir, ranker: base } = bothModels();
     const before = parseRanker(JSON.parse(readFileSync(join(versionDir, base.file), 'utf8')));
     expect(base.length).toBe(federatedLength(before));
     const { sum, config, plan } = await completedRound(store, 'r1', base.file, base.length, 1000);
@@ -110,10 +106,7 @@ describe('FederatedPublisher', () => {
   });
 
   it('skips a round whose base ranker is no longer the catalogue\'s, and keeps the moments for the next round', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const base = currentModelOf(models)('demo', 'ranker')!;
+    const { models, data, store, ranker: base } = bothModels();
     await completedRound(store, 'r1', base.file, base.length, 1000);
     await completedRound(store, 'r2', base.file, base.length, 2000); // opened on the same base, completed after r1 moved it
     const ranker = new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 });
@@ -128,10 +121,7 @@ describe('FederatedPublisher', () => {
   });
 
   it('refuses a round whose decoded sum is longer than its clients\' clipped inputs can be', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const base = currentModelOf(models)('demo', 'ranker')!;
+    const { models, data, store, ranker: base } = bothModels();
     await completedRound(store, 'r-cheat', base.file, base.length, 1000, true);
     const [applied] = await new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 }).catchUp(store);
     expect(applied).toMatchObject({ file: null, skipped: expect.stringMatching(/L2 norm .* is over 3 clients × C/) });
@@ -208,10 +198,7 @@ describe('FederatedPublisher', () => {
   });
 
   it('reads the state a server wrote before the intent head was federated', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const base = currentModelOf(models)('demo', 'ranker')!;
+    const { models, data, store, ranker: base } = bothModels();
     await completedRound(store, 'r1', base.file, base.length, 1000);
     await new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 }).catchUp(store);
     const path = join(data, 'federated', 'demo', 'demo.json');
@@ -240,11 +227,7 @@ describe('FederatedPublisher', () => {
   });
 
   it('finishes a publish that crashed between its state and its manifest', async () => {
-    const models = modelsCopy();
-    const data = mkdtempSync(join(tmpdir(), 'privet-fedstate-'));
-    const store = new SqliteRoundStore(join(data, 'rounds.sqlite'));
-    const base = currentModelOf(models)('demo', 'ranker')!;
-    const { versionDir } = currentVersion(models);
+    const { models, data, store, versionDir, ranker: base } = bothModels();
     const original = readFileSync(join(versionDir, 'manifest.json'));
     await completedRound(store, 'r1', base.file, base.length, 1000);
     const [applied] = await new FederatedPublisher({ modelsDir: models, dataDir: data, delta: 1e-6 }).catchUp(store);
