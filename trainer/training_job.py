@@ -45,6 +45,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from trainer.arguments import named_path
+
 REPO = Path(__file__).resolve().parents[1]
 # The feeds the server itself serves (src/server/main.ts); others are passed with --catalog-file.
 KNOWN_FEEDS = {"demo": REPO / "public/catalog/demo-catalog.json",
@@ -321,19 +323,12 @@ def run_job(events: Events, args: argparse.Namespace) -> dict[str, Any]:
             "training": manifest["metrics"]["training"]}
 
 
-def named_feed(value: str) -> tuple[str, Path]:
-    name, sep, path = value.partition("=")
-    if not sep or not name or not path:
-        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {value!r}")
-    return name, Path(path)
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", type=Path, required=True)
     parser.add_argument("--catalog", required=True, help="the catalogue's name in the current manifest")
     parser.add_argument("--catalog-file", type=Path, help=f"its feed (default for {', '.join(KNOWN_FEEDS)}: known)")
-    parser.add_argument("--feed", type=named_feed, action="append", default=[],
+    parser.add_argument("--feed", type=named_path("PATH"), action="append", default=[],
                         help="NAME=PATH: the feed of another catalogue of the current version (repeatable)")
     parser.add_argument("--out-version", required=True)
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")

@@ -24,19 +24,13 @@ from typing import Any
 
 import torch
 
+from trainer.arguments import named_path
 from trainer.federated.client import clients_of
 from trainer.federated.simulate import FederatedConfig, metrics, run_federated, zero_order_source
 from trainer.item_matrix import dequantize
 from trainer.recsys.data import load_dataset
 from trainer.recsys.item_embeddings import DEFAULT_MODELS_DIR, browser_item_matrix
 from trainer.recsys.ranker import import_ranker
-
-
-def named_file(value: str) -> tuple[str, Path]:
-    name, sep, path = value.partition("=")
-    if not sep or not name or not path:
-        raise argparse.ArgumentTypeError(f"expected NAME=FILE, got {value!r}")
-    return name, Path(path)
 
 
 def reference_config(value: str) -> FederatedConfig:
@@ -50,7 +44,8 @@ def reference_config(value: str) -> FederatedConfig:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("--ranker", type=named_file, action="append", required=True, help="NAME=FILE (repeatable)")
+    parser.add_argument("--ranker", type=named_path("FILE"), action="append", required=True,
+                        help="NAME=FILE (repeatable)")
     parser.add_argument("--reference", type=reference_config,
                         help="also simulate Q,ROUNDS,EPSILON,CLIP from the first ranker")
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR)

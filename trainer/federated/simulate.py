@@ -61,21 +61,21 @@ OPTIMIZERS = ("fedadam", "fedavg")
 
 
 @dataclass(frozen=True)
-class FederatedConfig:
+class RoundsConfig:
+    """What every federated simulation sets: the privacy target, the Poisson rate, the rounds, the
+    clip, the server's optimizer and its rate, and the seed (the ranker's here, the intent head's
+    in trainer.federated.simulate_intent)."""
+
     epsilon: float | None  # None: no noise (clipping still applies), no privacy claim
     delta: float = 1e-6
     q: float = 0.05
     rounds: int = 40
     clip: float = 2.0
     optimizer: str = "fedadam"
-    # Server learning rates: the projection's 24,576 weights, and the 118 attention, recency and
-    # feature weights (fit_ranker gives them a larger rate too).
     server_lr: float = 0.001
-    server_small_lr: float = 0.01
     beta1: float = 0.9
     beta2: float = 0.99
     tau: float = 1e-3
-    local: LocalConfig = field(default_factory=LocalConfig)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -85,6 +85,41 @@ class FederatedConfig:
             raise ValueError(f"need 0 < q ≤ 1, rounds ≥ 1 and clip > 0, got {self}")
         if self.epsilon is not None and not self.epsilon > 0:
             raise ValueError(f"epsilon must be > 0 (or None for no noise), got {self.epsilon}")
+
+
+@dataclass(frozen=True)
+class FederatedConfig(RoundsConfig):
+    # Server learning rates: server_lr for the projection's 24,576 weights, server_small_lr for
+    # the 118 attention, recency and feature weights (fit_ranker gives them a larger rate too).
+    server_small_lr: float = 0.01
+    local: LocalConfig = field(default_factory=LocalConfig)
+
+
+def server_step(vector: npt.NDArray[np.float64], mean: npt.NDArray[np.float64], state: FedAdamState,
+                adam: FedAdamConfig, optimizer: str) -> tuple[npt.NDArray[np.float64], FedAdamState]:
+    """The server's step with a round's noisy mean: FedAdam, or FedAvg at the same rates (the moments kept)."""
+    if optimizer == "fedadam":
+        return fedadam(vector, mean, state, adam)
+    return fedavg(vector, mean, adam.lr), state
+
+
+def rounds_record(config: RoundsConfig, z: float, ledger: PrivacyLedger, expected: float, cohorts: Sequence[int],
+                  clipped: Sequence[float]) -> dict[str, Any]:
+    """What a run of rounds reports about its privacy and its cohorts, whichever model it trained."""
+    return {
+        "epsilon": ledger.epsilon if config.epsilon is not None else None,
+        "epsilon_target": config.epsilon,
+        "delta": config.delta,
+        "rounds": len(cohorts),
+        "clients_per_round": round(expected, 1),
+        "clients_per_round_realised": float(np.mean(cohorts)) if cohorts else 0.0,
+        "q": config.q,
+        "z": z,
+        "noise_std_on_sum": z * config.clip,
+        "clip_norm": config.clip,
+        "share_of_updates_clipped": float(np.mean(clipped)) if clipped else 0.0,
+        "server_optimizer": config.optimizer,
+    }
 
 
 def zero_order_source(embeddings: npt.NDArray[np.float32]) -> FeatureSource:
@@ -129,10 +164,7 @@ def run_federated(prior: Ranker, clients: Sequence[Client], items: torch.Tensor,
             total = clip_rows(updates, config.clip).sum(axis=0)
         cohorts.append(len(chosen))
         mean = noisy_mean(total, config.clip, z, expected, rng)
-        if config.optimizer == "fedadam":
-            vector, state = fedadam(vector, mean, state, adam)
-        else:
-            vector = fedavg(vector, mean, rates)
+        vector, state = server_step(vector, mean, state, adam, config.optimizer)
         ledger = ledger.after_round(config.q, z) if config.epsilon is not None else ledger
         if score_valid and eval_every and (round_ % eval_every == 0 or round_ == config.rounds):
             ndcg = score_valid(with_vector(prior, vector))
@@ -141,18 +173,7 @@ def run_federated(prior: Ranker, clients: Sequence[Client], items: torch.Tensor,
                 f"ε {ledger.epsilon if config.epsilon is not None else math.inf:.3f} "
                 f"({time.perf_counter() - started:.0f} s)")
     record = {
-        "epsilon": ledger.epsilon if config.epsilon is not None else None,
-        "epsilon_target": config.epsilon,
-        "delta": config.delta,
-        "rounds": len(cohorts),
-        "clients_per_round": round(expected, 1),
-        "clients_per_round_realised": float(np.mean(cohorts)) if cohorts else 0.0,
-        "q": config.q,
-        "z": z,
-        "noise_std_on_sum": z * config.clip,
-        "clip_norm": config.clip,
-        "share_of_updates_clipped": float(np.mean(clipped)) if clipped else 0.0,
-        "server_optimizer": config.optimizer,
+        **rounds_record(config, z, ledger, expected, cohorts, clipped),
         "server": {"lr_projection": config.server_lr, "lr_small": config.server_small_lr,
                    **({"beta1": config.beta1, "beta2": config.beta2, "tau": config.tau}
                       if config.optimizer == "fedadam" else {})},

@@ -44,8 +44,8 @@ import torch
 from trainer.federated.accountant import PrivacyLedger, noise_for_budget
 from trainer.federated.aggregation import clip_rows, noisy_mean
 from trainer.federated.intent_client import IntentLocalConfig, intent_local_update, intent_vector, with_intent_vector
-from trainer.federated.server_optimizer import FedAdamConfig, FedAdamState, fedadam, fedavg
-from trainer.federated.simulate import OPTIMIZERS
+from trainer.federated.server_optimizer import FedAdamConfig, FedAdamState
+from trainer.federated.simulate import RoundsConfig, rounds_record, server_step
 from trainer.intent import Embed, top_k_accuracy, train_intent_head
 from trainer.intent_eval import read_queries
 
@@ -53,22 +53,9 @@ Matrix = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class IntentFederatedConfig:
-    epsilon: float | None  # None: no noise (clipping still applies), no privacy claim
-    delta: float = 1e-6
-    q: float = 0.05
-    rounds: int = 40
-    clip: float = 2.0
-    optimizer: str = "fedadam"  # or "fedavg": x ← x + server_lr · mean (the server's two steps)
+class IntentFederatedConfig(RoundsConfig):
+    # One rate for the whole category layer (FedAdam's, or FedAvg's x ← x + server_lr · mean).
     server_lr: float = 0.01
-    beta1: float = 0.9
-    beta2: float = 0.99
-    tau: float = 1e-3
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
 
 
 @dataclass(frozen=True)
@@ -122,24 +109,11 @@ def run_federated(weight: Matrix, bias: Matrix, x: npt.NDArray[np.float32], y: n
             total = clip_rows(updates, config.clip).sum(axis=0)
         cohorts.append(len(chosen))
         mean = noisy_mean(total, config.clip, z, expected, rng)
-        if config.optimizer == "fedadam":
-            vector, state = fedadam(vector, mean, state, adam)
-        else:
-            vector = fedavg(vector, mean, config.server_lr)
+        vector, state = server_step(vector, mean, state, adam, config.optimizer)
         ledger = ledger.after_round(config.q, z) if config.epsilon is not None else ledger
     trained_weight, trained_bias = with_intent_vector(vector, categories, dims)
     record = {
-        "epsilon": ledger.epsilon if config.epsilon is not None else None,
-        "epsilon_target": config.epsilon,
-        "delta": config.delta,
-        "rounds": len(cohorts),
-        "clients_per_round": round(expected, 1),
-        "clients_per_round_realised": float(np.mean(cohorts)),
-        "q": config.q,
-        "z": z,
-        "clip_norm": config.clip,
-        "share_of_updates_clipped": float(np.mean(clipped)) if clipped else 0.0,
-        "server_optimizer": config.optimizer,
+        **rounds_record(config, z, ledger, expected, cohorts, clipped),
         "server": {"lr": config.server_lr, **({"beta1": config.beta1, "beta2": config.beta2, "tau": config.tau}
                                               if config.optimizer == "fedadam" else {})},
         "local": {"steps": local.steps, "lr": local.lr},
